@@ -1,0 +1,3 @@
+from hexopt.cli import main
+
+main()

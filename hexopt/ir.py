@@ -1,0 +1,67 @@
+"""The one module that imports the MLIR Python bindings; the rest of hexopt imports from here.
+
+Importing it costs ~0.4 s, so the CLI imports it only when IR is really touched.
+"""
+
+from __future__ import annotations
+
+from mlir import ir  # noqa: F401
+from mlir import passmanager  # noqa: F401
+from mlir import rewrite  # noqa: F401
+from mlir.dialects import (  # noqa: F401
+    affine,
+    arith,
+    async_dialect,
+    bufferization,
+    builtin,
+    func,
+    linalg,
+    llvm,
+    math,
+    memref,
+    scf,
+    tensor,
+    transform,
+    vector,
+)
+from mlir.dialects.transform import structured  # noqa: F401
+from mlir.ir import (  # noqa: F401
+    AffineMap,
+    AffineMapAttr,
+    ArrayAttr,
+    Attribute,
+    Block,
+    Context,
+    DenseI64ArrayAttr,
+    FloatAttr,
+    InsertionPoint,
+    IntegerAttr,
+    Location,
+    MLIRError,
+    Module,
+    Operation,
+    OpView,
+    StringAttr,
+    Type,
+    UnitAttr,
+    Value,
+)
+from mlir.passmanager import PassManager  # noqa: F401
+
+
+def run_upstream(module: "ir.Module", pipeline: str) -> None:
+    """Run a textual upstream pipeline `builtin.module(...)` on `module`; raises MLIRError."""
+    PassManager.parse(pipeline, context=module.context).run(module.operation)
+
+
+def ops_named(root, name: str) -> list:
+    """All operations named `name` nested under `root` (an Operation or OpView), in walk order."""
+    found = []
+
+    def visit(op):
+        if op.name == name:
+            found.append(op.opview)
+        return ir.WalkResult.ADVANCE
+
+    (root.operation if hasattr(root, "operation") else root).walk(visit)
+    return found

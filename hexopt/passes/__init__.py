@@ -1,0 +1,39 @@
+"""The hexopt pass registry: pass name -> "module:Class", imported only when used."""
+
+from __future__ import annotations
+
+import importlib
+from difflib import get_close_matches
+
+from .base import OptionError, OptionInfo, Pass, PassFailure, option
+
+__all__ = ["REGISTRY", "OptionError", "OptionInfo", "Pass", "PassFailure", "option", "get_pass_class",
+           "all_pass_classes", "close_names"]
+
+REGISTRY: dict[str, str] = {
+    "print-op-stats": "hexopt.passes.op_stats:PrintOpStats",
+    "set-target": "hexopt.passes.target:SetTarget",
+    "schedule-matmul-for-hvx": "hexopt.passes.schedule_matmul:ScheduleMatmulForHvx",
+    "hexagon-fusion": "hexopt.passes.fusion:HexagonFusion",
+    "split-reduce-generic": "hexopt.passes.split_reduce:SplitReduceGeneric",
+    "form-virtual-threads": "hexopt.passes.virtual_threads:FormVirtualThreads",
+    "hexagon-tiling": "hexopt.passes.tiling:HexagonTiling",
+    "hexagon-vectorization": "hexopt.passes.vectorization:HexagonVectorization",
+    "hexagon-fast-math": "hexopt.passes.fast_math:HexagonFastMath",
+    "form-async-threads": "hexopt.passes.async_threads:FormAsyncThreads",
+    "approximate-vector-math": "hexopt.passes.vector_math:ApproximateVectorMath",
+}
+
+
+def get_pass_class(name: str) -> type[Pass]:
+    """The class registered under `name`; KeyError if there is none."""
+    module_name, _, class_name = REGISTRY[name].partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def all_pass_classes() -> list[type[Pass]]:
+    return [get_pass_class(n) for n in sorted(REGISTRY)]
+
+
+def close_names(name: str, candidates: list[str] | None = None) -> list[str]:
+    return get_close_matches(name, candidates if candidates is not None else list(REGISTRY), n=3, cutoff=0.6)
