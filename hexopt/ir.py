@@ -48,6 +48,18 @@ from mlir.ir import (  # noqa: F401
 )
 from mlir.passmanager import PassManager  # noqa: F401
 
+import mlir as _mlir_pkg  # noqa: E402
+
+#: Directory of the MLIR runtime libraries (libmlir_c_runner_utils.so, libmlir_async_runtime.so).
+MLIR_LIB_DIR = list(_mlir_pkg.__path__)[0] + "/lib"
+
+
+def execution_engine_class():
+    """mlir.execution_engine.ExecutionEngine, imported on first use (the host JIT runner needs it)."""
+    from mlir.execution_engine import ExecutionEngine
+
+    return ExecutionEngine
+
 
 def run_upstream(module: "ir.Module", pipeline: str) -> None:
     """Run a textual upstream pipeline `builtin.module(...)` on `module`; raises MLIRError."""
@@ -65,3 +77,7 @@ def ops_named(root, name: str) -> list:
 
     (root.operation if hasattr(root, "operation") else root).walk(visit)
     return found
+
+# Loop-level passes (tiling, vectorization): affine expressions and the transform interpreter.
+from mlir.dialects.transform import interpreter as transform_interpreter  # noqa: E402,F401
+from mlir.ir import AffineDimExpr  # noqa: E402,F401

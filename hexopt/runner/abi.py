@@ -1,0 +1,201 @@
+"""The triton-shared kernel ABI, shared by the host JIT runner and the Hexagon runner.
+
+A triton-shared kernel `@k` lowered to the LLVM dialect takes, in the order of its source
+arguments:
+  - each `memref<*xT>` tensor as two values: `i64 rank` and `ptr` to a ranked descriptor
+    `{T* allocated, T* aligned, index offset, index sizes[rank], index strides[rank]}`
+    (the unranked-memref calling convention; `index` is 64-bit on the host, 32-bit on Hexagon);
+  - each scalar by value (`i32`, `i64`, `f32`, ...);
+  - six trailing `i32`: num_programs x, y, z, then program_id x, y, z.
+The runner calls the kernel once per program of the grid. This module knows nothing about MLIR
+or ctypes callers; it classifies the lowered signature, enumerates the grid, lays descriptors
+out in memory and formats the reference report.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+import numpy as np
+
+#: Number of trailing i32 grid arguments (num_programs x/y/z, program_id x/y/z).
+GRID_ARGS = 6
+
+_SCALAR_TYPES = {"i1", "i8", "i16", "i32", "i64", "f16", "f32", "f64"}
+
+
+class AbiError(ValueError):
+    """The kernel signature or the given arguments do not follow the triton-shared ABI."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One source-level kernel parameter: an unranked memref (two lowered values) or a scalar."""
+
+    kind: str  # "memref" | "scalar"
+    type: str  # "ptr" for a memref, else the LLVM scalar type ("i32", "f32", ...)
+
+
+@dataclass(frozen=True)
+class KernelSignature:
+    name: str
+    lowered: tuple[str, ...]  # LLVM types of the lowered function, in order
+    params: tuple[Param, ...]  # user-visible parameters (the six grid i32 excluded)
+
+    @property
+    def num_memrefs(self) -> int:
+        return sum(p.kind == "memref" for p in self.params)
+
+
+_FUNC_RE = re.compile(r"llvm\.func\s+@(?P<name>[\w$.]+)\((?P<args>[^)]*)\)")
+
+
+def _split_types(arg_text: str) -> list[str]:
+    """`%arg0: i32 {attr}, %arg1: !llvm.ptr` -> ["i32", "ptr"] (attributes dropped)."""
+    types = []
+    depth = 0
+    cur = ""
+    for ch in arg_text:
+        if ch in "{<(":
+            depth += 1
+        elif ch in "}>)":
+            depth -= 1
+        if ch == "," and depth == 0:
+            types.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        types.append(cur)
+    out = []
+    for t in types:
+        t = t.strip()
+        if ":" in t and t.startswith("%"):
+            t = t.split(":", 1)[1].strip()
+        t = re.sub(r"\{.*\}$", "", t).strip()
+        out.append("ptr" if t in ("!llvm.ptr", "ptr") else t)
+    return out
+
+
+def kernel_names(llvm_text: str) -> list[str]:
+    """Names of the functions defined (with a body) in LLVM-dialect MLIR text, in order."""
+    names = []
+    for m in _FUNC_RE.finditer(llvm_text):
+        rest = llvm_text[m.end(): m.end() + 4000]
+        # a definition has a body `{` before the next `llvm.func`; a declaration does not
+        body = rest.split("llvm.func", 1)[0]
+        if "{" in body and not m.group("name").startswith(("_mlir_", "__")):
+            names.append(m.group("name"))
+    return names
+
+
+def parse_signature(llvm_text: str, name: str | None = None) -> KernelSignature:
+    """The triton-shared signature of kernel `name` (default: the first defined function)."""
+    found = {}
+    for m in _FUNC_RE.finditer(llvm_text):
+        found.setdefault(m.group("name"), m.group("args"))
+    if name is None:
+        defined = kernel_names(llvm_text)
+        if not defined:
+            raise AbiError("no llvm.func definition found (is the input lowered to the LLVM dialect?)")
+        name = defined[0]
+    if name not in found:
+        raise AbiError(f"no function @{name} in the module (functions: {', '.join(found) or 'none'})")
+    return classify(name, _split_types(found[name]))
+
+
+def classify(name: str, lowered: Sequence[str]) -> KernelSignature:
+    """Group lowered LLVM argument types into source parameters; check the six grid i32."""
+    lowered = tuple(lowered)
+    if len(lowered) < GRID_ARGS or any(t != "i32" for t in lowered[-GRID_ARGS:]):
+        raise AbiError(
+            f"@{name}: expected six trailing i32 grid arguments (num_programs x/y/z, program_id x/y/z), "
+            f"got ({', '.join(lowered)})"
+        )
+    params = []
+    i = 0
+    body = lowered[:-GRID_ARGS]
+    while i < len(body):
+        t = body[i]
+        if t == "i64" and i + 1 < len(body) and body[i + 1] == "ptr":
+            params.append(Param("memref", "ptr"))
+            i += 2
+        elif t in _SCALAR_TYPES:
+            params.append(Param("scalar", t))
+            i += 1
+        else:
+            raise AbiError(f"@{name}: argument type {t} is neither a scalar nor an unranked memref")
+    return KernelSignature(name, lowered, tuple(params))
+
+
+def check_args(sig: KernelSignature, args: Sequence[object]) -> None:
+    """Raise AbiError unless `args` (numpy arrays for memrefs, numbers for scalars) fit `sig`."""
+    if len(args) != len(sig.params):
+        kinds = ", ".join("array" if p.kind == "memref" else p.type for p in sig.params)
+        raise AbiError(f"@{sig.name} takes {len(sig.params)} arguments ({kinds}) before the grid, got {len(args)}")
+    for i, (p, a) in enumerate(zip(sig.params, args)):
+        if p.kind == "memref":
+            if not isinstance(a, np.ndarray):
+                raise AbiError(f"argument {i} of @{sig.name} is a tensor: pass a numpy array, got {type(a).__name__}")
+            if not a.flags.c_contiguous:
+                raise AbiError(f"argument {i} of @{sig.name}: the array must be C-contiguous")
+        elif isinstance(a, np.ndarray) or not isinstance(a, (int, float, np.number)):
+            raise AbiError(f"argument {i} of @{sig.name} is a scalar {p.type}, got {type(a).__name__}")
+
+
+def normalize_grid(grid: Sequence[int] | int) -> tuple[int, int, int]:
+    g = (grid,) if isinstance(grid, int) else tuple(int(x) for x in grid)
+    if not 1 <= len(g) <= 3 or any(x < 1 for x in g):
+        raise AbiError(f"grid must be 1 to 3 positive ints, got {grid!r}")
+    return tuple(list(g) + [1] * (3 - len(g)))  # type: ignore[return-value]
+
+
+def programs(grid: Sequence[int] | int) -> Iterator[tuple[int, int, int, int, int, int]]:
+    """The six grid arguments of every program, x fastest: (nx, ny, nz, px, py, pz)."""
+    nx, ny, nz = normalize_grid(grid)
+    for pz in range(nz):
+        for py in range(ny):
+            for px in range(nx):
+                yield (nx, ny, nz, px, py, pz)
+
+
+def descriptor_bytes(address: int, shape: Sequence[int], index_bits: int, pointer_bits: int | None = None) -> bytes:
+    """A ranked memref descriptor for a dense row-major buffer at `address`, little-endian.
+
+    Layout: allocated ptr, aligned ptr, offset, sizes[rank], strides[rank] (strides in elements).
+    For Hexagon pass index_bits=32 (pointers are 32-bit too); the host uses 64.
+    """
+    pointer_bits = pointer_bits or index_bits
+    strides = [1] * len(shape)
+    for d in range(len(shape) - 2, -1, -1):
+        strides[d] = strides[d + 1] * int(shape[d + 1])
+    p = {32: "I", 64: "Q"}[pointer_bits]
+    x = {32: "i", 64: "q"}[index_bits]
+    fields = [address, address, 0, *map(int, shape), *strides]
+    return struct.pack("<" + p + p + x * (1 + 2 * len(shape)), *fields)
+
+
+def test_info(name: str, passed: bool, perf_us: float | None) -> str:
+    """The reference runner's report block (perf: average microseconds per grid run)."""
+    perf = "xxxx" if perf_us is None else f"{perf_us:.2f}"
+    return (
+        "Test_Info: {\n"
+        f"        Name:{name}\n"
+        f"        Result:{'Pass' if passed else 'Fail'}\n"
+        f"        Perf: {perf}\n"
+        "        Units:us\n"
+        "}"
+    )
+
+
+def attention_reference(q: np.ndarray, k: np.ndarray, v: np.ndarray, scale: float) -> np.ndarray:
+    """softmax(q @ k^T * scale) @ v over the last two axes, computed in float64."""
+    q64, k64, v64 = (np.asarray(x, dtype=np.float64) for x in (q, k, v))
+    s = np.matmul(q64, np.swapaxes(k64, -1, -2)) * scale
+    s -= s.max(axis=-1, keepdims=True)
+    p = np.exp(s)
+    p /= p.sum(axis=-1, keepdims=True)
+    return np.matmul(p, v64)

