@@ -11,7 +11,7 @@ __all__ = ["REGISTRY", "OptionError", "OptionInfo", "Pass", "PassFailure", "opti
            "all_pass_classes", "close_names"]
 
 REGISTRY: dict[str, str] = {
-    "print-op-stats": "hexopt.passes.op_stats:PrintOpStats",
+    "count-ops": "hexopt.passes.count_ops:CountOps",
     "set-target": "hexopt.passes.target:SetTarget",
     "schedule-matmul-for-hvx": "hexopt.passes.schedule_matmul:ScheduleMatmulForHvx",
     "hexagon-fusion": "hexopt.passes.fusion:HexagonFusion",
