@@ -22,6 +22,7 @@ REGISTRY: dict[str, str] = {
     "hexagon-fast-math": "hexopt.passes.fast_math:HexagonFastMath",
     "form-async-threads": "hexopt.passes.async_threads:FormAsyncThreads",
     "approximate-vector-math": "hexopt.passes.vector_math:ApproximateVectorMath",
+    "split-deallocs": "hexopt.passes.dealloc_split:SplitDeallocs",
 }
 
 
