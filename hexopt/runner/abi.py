@@ -2,7 +2,8 @@
 
 A triton-shared kernel `@k` lowered to the LLVM dialect takes, in the order of its source
 arguments:
-  - each `memref<*xT>` tensor as two values: `i64 rank` and `ptr` to a ranked descriptor
+  - each `memref<*xT>` tensor as two values: the rank (an `index`: i64 on the host, i32 on
+    Hexagon) and a `ptr` to a ranked descriptor
     `{T* allocated, T* aligned, index offset, index sizes[rank], index strides[rank]}`
     (the unranked-memref calling convention; `index` is 64-bit on the host, 32-bit on Hexagon);
   - each scalar by value (`i32`, `i64`, `f32`, ...);
@@ -36,7 +37,7 @@ class Param:
     """One source-level kernel parameter: an unranked memref (two lowered values) or a scalar."""
 
     kind: str  # "memref" | "scalar"
-    type: str  # "ptr" for a memref, else the LLVM scalar type ("i32", "f32", ...)
+    type: str  # memref: the type of its rank (the index type, "i64" or "i32"); scalar: "i32", "f32", ...
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ class KernelSignature:
     @property
     def num_memrefs(self) -> int:
         return sum(p.kind == "memref" for p in self.params)
+
+    @property
+    def index_bitwidth(self) -> int | None:
+        """Width of `index` in the lowering (from the memref rank type); None without memrefs."""
+        ranks = {p.type for p in self.params if p.kind == "memref"}
+        if len(ranks) > 1:
+            raise AbiError(f"@{self.name}: memref ranks of different types {sorted(ranks)}")
+        return int(ranks.pop()[1:]) if ranks else None
 
 
 _FUNC_RE = re.compile(r"llvm\.func\s+@(?P<name>[\w$.]+)\((?P<args>[^)]*)\)")
@@ -120,8 +129,8 @@ def classify(name: str, lowered: Sequence[str]) -> KernelSignature:
     body = lowered[:-GRID_ARGS]
     while i < len(body):
         t = body[i]
-        if t == "i64" and i + 1 < len(body) and body[i + 1] == "ptr":
-            params.append(Param("memref", "ptr"))
+        if t in ("i32", "i64") and i + 1 < len(body) and body[i + 1] == "ptr":
+            params.append(Param("memref", t))
             i += 2
         elif t in _SCALAR_TYPES:
             params.append(Param("scalar", t))

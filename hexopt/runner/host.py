@@ -110,7 +110,7 @@ class HostKernel:
         for p, a in zip(self.signature.params, args):
             if p.kind == "memref":
                 arr = a  # type: ignore[assignment]
-                desc = ctypes.create_string_buffer(abi.descriptor_bytes(arr.ctypes.data, arr.shape, 64), )
+                desc = ctypes.create_string_buffer(abi.descriptor_bytes(arr.ctypes.data, arr.shape, 64))
                 keep += [arr, desc]
                 fixed += [ctypes.c_int64(arr.ndim), ctypes.c_void_p(ctypes.addressof(desc))]
             else:
@@ -151,6 +151,9 @@ def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 
     from hexopt.ir import execution_engine_class, ir
 
     sig = abi.parse_signature(llvm_mlir_text, name)
+    if sig.index_bitwidth not in (None, 64):
+        raise HostRunError(f"@{sig.name} was lowered with a {sig.index_bitwidth}-bit index; the host JIT needs 64 "
+                           "(lower with the host pipeline, or --set index-bitwidth=64 target=host)")
     ctx = ir.Context()
     with ctx:
         module = ir.Module.parse(llvm_mlir_text)
