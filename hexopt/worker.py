@@ -45,9 +45,7 @@ def execute(request: dict, emit) -> None:
             text = str(module)
             if request.get("output"):
                 with open(request["output"], "w") as f:
-                    f.write(text)
-                    if not text.endswith("\n"):
-                        f.write("\n")
+                    f.write(text + "\n")  # byte-identical to mlir-opt's output
             emit({"ev": "done", "timings": [[t.name, t.seconds] for t in timings]})
     except HexoptError as e:
         emit({"ev": "error", "message": e.message, "hint": e.hint,
