@@ -116,12 +116,13 @@ def cli() -> None:
 @click.option("--print-ir-after-all", is_flag=True, help="Print the IR after every pass to stderr.")
 @click.option("--print-ir-after", multiple=True, metavar="PASS", help="Print the IR after each run of PASS.")
 @click.option("--dump-dir", metavar="DIR", help="Write the IR of every stage: 00-input.mlir, 01-<pass>.mlir, ...")
+@click.option("--stop-after", metavar="PASS", help="Stop after the first run of PASS (inspect one stage).")
 @click.option("--timing", is_flag=True, help="Print a per-pass time table to stderr.")
 @click.option("--no-verify", is_flag=True, help="Do not verify the IR after each pass.")
 @click.option("--repro-dir", metavar="DIR", help="Where to save a reproducer when a pass crashes (default: a temp dir).")
 @click.option("--in-process", is_flag=True, hidden=True, help="Run without the crash guard (debugging, benchmarks).")
-def run(args, text_pipeline, output, sets, print_ir_after_all, print_ir_after, dump_dir, timing, no_verify,
-        repro_dir, in_process) -> None:
+def run(args, text_pipeline, output, sets, print_ir_after_all, print_ir_after, dump_dir, stop_after, timing,
+        no_verify, repro_dir, in_process) -> None:
     """Run a pipeline on INPUT (a path, or - for stdin) and print the result.
 
     PIPELINE is a YAML file or the name of a shipped pipeline (hexagon, host, baseline, ...;
@@ -149,6 +150,8 @@ def run(args, text_pipeline, output, sets, print_ir_after_all, print_ir_after, d
                 raise click.UsageError("expected [PIPELINE] INPUT")
             pipeline = load_pipeline(pipeline_ref, parse_sets(sets))
             specs = pipeline.passes
+        if stop_after:
+            specs = _truncate(specs, stop_after)
         text, name = read_input(input_path)
         sources[name] = text
         request = {"input_text": text, "source_name": name, "specs": [s.to_json() for s in specs],
@@ -165,6 +168,18 @@ def run(args, text_pipeline, output, sets, print_ir_after_all, print_ir_after, d
             _print_timing(result.timings)
     except HexoptError as e:
         fail(e, sources)
+
+
+def _truncate(specs: list, stop_after: str) -> list:
+    for i, spec in enumerate(specs):
+        if spec.name == stop_after:
+            return specs[: i + 1]
+    from .passes import close_names
+
+    names = list(dict.fromkeys(s.name for s in specs))
+    close = close_names(stop_after, names)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise HexoptError(f"--stop-after: the pipeline has no pass '{stop_after}'{hint}")
 
 
 def _print_timing(timings: list[tuple[str, float]]) -> None:
