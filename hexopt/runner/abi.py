@@ -59,60 +59,79 @@ class KernelSignature:
         return int(ranks.pop()[1:]) if ranks else None
 
 
-_FUNC_RE = re.compile(r"llvm\.func\s+@(?P<name>[\w$.]+)\((?P<args>[^)]*)\)")
+_FUNC_RE = re.compile(r"^\s*llvm\.func\s+(?P<linkage>(?:\w+\s+)*)@(?P<name>[\w$.]+)\((?P<args>.*)\)(?P<rest>.*)$",
+                      re.M)
 
 
 def _split_types(arg_text: str) -> list[str]:
     """`%arg0: i32 {attr}, %arg1: !llvm.ptr` -> ["i32", "ptr"] (attributes dropped)."""
-    types = []
-    depth = 0
-    cur = ""
+    pieces, depth, cur = [], 0, ""
     for ch in arg_text:
-        if ch in "{<(":
+        if ch in "{<([":
             depth += 1
-        elif ch in "}>)":
+        elif ch in "}>)]":
             depth -= 1
         if ch == "," and depth == 0:
-            types.append(cur)
+            pieces.append(cur)
             cur = ""
         else:
             cur += ch
     if cur.strip():
-        types.append(cur)
+        pieces.append(cur)
     out = []
-    for t in types:
+    for t in pieces:
         t = t.strip()
-        if ":" in t and t.startswith("%"):
+        if t.startswith("%") and ":" in t:
             t = t.split(":", 1)[1].strip()
         t = re.sub(r"\{.*\}$", "", t).strip()
         out.append("ptr" if t in ("!llvm.ptr", "ptr") else t)
     return out
 
 
-def kernel_names(llvm_text: str) -> list[str]:
-    """Names of the functions defined (with a body) in LLVM-dialect MLIR text, in order."""
-    names = []
+def _functions(llvm_text: str) -> list[tuple[str, str, bool, bool]]:
+    """(name, argument text, is a definition, is public) of each llvm.func, in order."""
+    out = []
     for m in _FUNC_RE.finditer(llvm_text):
-        rest = llvm_text[m.end(): m.end() + 4000]
-        # a definition has a body `{` before the next `llvm.func`; a declaration does not
-        body = rest.split("llvm.func", 1)[0]
-        if "{" in body and not m.group("name").startswith(("_mlir_", "__")):
-            names.append(m.group("name"))
+        line = m.group(0).rstrip()
+        # `llvm.func @f(...) -> T attributes {...} {`: a definition's line opens its body
+        is_def = line.endswith("{")
+        args = m.group("args")
+        if ") ->" in args or ") attributes" in args:  # greedy match ran past the argument list
+            args = args.split(")", 1)[0]
+        linkage = m.group("linkage").split()
+        public = not linkage or linkage == ["external"]
+        public = public and 'sym_visibility = "private"' not in line
+        out.append((m.group("name"), args, is_def, public))
+    return out
+
+
+def kernel_names(llvm_text: str) -> list[str]:
+    """Public functions defined in LLVM-dialect MLIR text whose signature fits the kernel ABI."""
+    names = []
+    for name, args, is_def, public in _functions(llvm_text):
+        if is_def and public and not name.startswith(("_mlir_", "__")):
+            try:
+                classify(name, _split_types(args))
+            except AbiError:
+                continue
+            names.append(name)
     return names
 
 
 def parse_signature(llvm_text: str, name: str | None = None) -> KernelSignature:
-    """The triton-shared signature of kernel `name` (default: the first defined function)."""
-    found = {}
-    for m in _FUNC_RE.finditer(llvm_text):
-        found.setdefault(m.group("name"), m.group("args"))
+    """The triton-shared signature of kernel `name` (default: the first function fitting the ABI)."""
+    found: dict[str, str] = {}
+    for fname, args, is_def, _ in _functions(llvm_text):
+        if is_def:
+            found.setdefault(fname, args)
     if name is None:
-        defined = kernel_names(llvm_text)
-        if not defined:
-            raise AbiError("no llvm.func definition found (is the input lowered to the LLVM dialect?)")
-        name = defined[0]
+        kernels = kernel_names(llvm_text)
+        if not kernels:
+            raise AbiError("no public llvm.func definition with the kernel ABI (tensors, scalars, six i32) found "
+                           "(is the input lowered to the LLVM dialect?)")
+        name = kernels[0]
     if name not in found:
-        raise AbiError(f"no function @{name} in the module (functions: {', '.join(found) or 'none'})")
+        raise AbiError(f"no function @{name} defined in the module (definitions: {', '.join(found) or 'none'})")
     return classify(name, _split_types(found[name]))
 
 
