@@ -21,7 +21,12 @@ class SplitReduceGeneric(Pass):
     name: ClassVar[str] = "split-reduce-generic"
     scope: ClassVar[str] = "builtin.module"
 
-    ratio: int = option(32, "size of the inner parallel dimension of the partial reduction (the vector length)")
+    ratio: int = option(0, "size of the inner parallel dimension of the partial reduction; "
+                           "0: the vector length, vector-bytes / element size (32 for f32)")
+    vector_bytes: int = option(128, "HVX vector length in bytes (used when ratio is 0)")
+
+    def ratio_for(self, op) -> int:
+        return self.ratio or self.vector_bytes * 8 // T.element_bits(op)
 
     def splittable(self, op) -> bool:
         if op.name != "linalg.generic" or not T.has_tensor_semantics(op) or len(op.results) != 1:
@@ -29,15 +34,16 @@ class SplitReduceGeneric(Pass):
         iterators = [str(a) for a in op.attributes["iterator_types"]]
         if len(iterators) != 1 or "reduction" not in iterators[0]:
             return False
-        ranges = T.loop_ranges(op)
-        if not ranges or ranges[0] <= self.ratio or ranges[0] % self.ratio:
+        ranges, ratio = T.loop_ranges(op), self.ratio_for(op)
+        if not ranges or ratio < 2 or ranges[0] <= ratio or ranges[0] % ratio:
             return False
         body = list(op.regions[0].blocks[0].operations)
         return len(body) == 2 and body[0].name in _COMBINERS
 
     def apply(self, module) -> None:
-        if self.ratio < 2:
-            raise PassFailure("split-reduce-generic: ratio must be at least 2")
+        if self.ratio < 0 or self.ratio == 1 or self.vector_bytes <= 0:
+            raise PassFailure("split-reduce-generic: ratio must be 0 (vector length) or at least 2, "
+                              "vector-bytes positive")
         lines = []
         for i, op in enumerate(T.linalg_ops(module)):
             if not self.splittable(op):
@@ -45,7 +51,7 @@ class SplitReduceGeneric(Pass):
             lines.append(f"    %op{i} = transform.structured.match attributes{{{T.tag(op, i)}}} in %root"
                          " : (!transform.any_op) -> !transform.any_op")
             lines.append(f"    %init{i}, %fill{i}, %split{i}, %combine{i} = transform.structured.split_reduction"
-                         f" %op{i} {{split_factor = {self.ratio}, insert_split_dimension = 0, inner_parallel}}"
+                         f" %op{i} {{split_factor = {self.ratio_for(op)}, insert_split_dimension = 0, inner_parallel}}"
                          " : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op,"
                          " !transform.any_op)")
         if lines:
