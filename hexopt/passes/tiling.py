@@ -48,8 +48,10 @@ class HexagonTiling(Pass):
                          " : (!transform.any_op) -> !transform.any_op")
             if rest:
                 # [0, N - rest) gets tiled, [N - rest, N) stays a small untiled op.
-                lines.append(f"    %op{i}m, %op{i}r = transform.structured.split %op{i} after {ranges[-1] - rest}"
+                lines.append(f"    %parts{i} = transform.structured.split %op{i} after {ranges[-1] - rest}"
                              f" {{dimension = {len(ranges) - 1}}} : !transform.any_op")
+                lines.append(f"    %op{i}m, %op{i}r = transform.split_handle %parts{i}"
+                             " : (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
                 lines.append(f"    %t{i} = transform.cast %op{i}m : !transform.any_op to !transform.any_op")
             else:
                 lines.append(f"    %t{i} = transform.cast %op{i} : !transform.any_op to !transform.any_op")
