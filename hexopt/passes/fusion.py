@@ -299,7 +299,8 @@ def consider(consumer, producer, uses: list[int], multi_use: bool, allow_recompu
         return None
     others = users_outside(producer, consumer)
     # the consumer reading a producer result through its outs: fusing would drop that dependency
-    if any(defining_op(consumer.operands[i]) == producer for i in range(num_inputs(consumer), len(consumer.operands))):
+    inits = [defining_op(consumer.operands[i]) for i in range(num_inputs(consumer), len(consumer.operands))]
+    if any(op is not None and op == producer for op in inits):
         return None
     if not others:
         return Candidate(consumer, producer, uses, to_p, preserve=False)
