@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .abi import AbiError, attention_reference, programs, test_info
-from .host import HostKernel, HostRunError, RunResult, compile_host, run_attention
+from .host import HostKernel, HostRunError, RunResult, compile_host, compile_linalg, lower, run_attention
 
 __all__ = ["AbiError", "HostKernel", "HostRunError", "RunResult", "attention_reference", "compile_host",
-           "programs", "run_attention", "test_info"]
+           "compile_linalg", "lower", "programs", "run_attention", "test_info"]

@@ -184,3 +184,21 @@ def report(kernel: HostKernel, args: Sequence[object], grid, check, iterations: 
     passed = bool(check())
     res = kernel.benchmark(args, grid, iterations=iterations, warmup=0)
     return passed, abi.test_info(kernel.name, passed, res.average_us)
+
+
+def lower(linalg_text: str, pipeline: str = "host", sets: dict[str, str] | None = None) -> str:
+    """Run a YAML pipeline (name or path, with --set style overrides) in this process; LLVM-dialect text."""
+    from hexopt.driver import run_pipeline
+    from hexopt.ir import ir
+    from hexopt.pipeline import load_pipeline
+
+    specs = load_pipeline(pipeline, {k: str(v) for k, v in (sets or {}).items()}).passes
+    with ir.Context():
+        module = ir.Module.parse(linalg_text)
+        run_pipeline(module, specs)
+        return str(module)
+
+
+def compile_linalg(linalg_text: str, pipeline: str = "host", sets: dict[str, str] | None = None) -> HostKernel:
+    """Lower triton-shared Linalg IR with `pipeline` (default: host) and JIT it."""
+    return compile_host(lower(linalg_text, pipeline, sets))
