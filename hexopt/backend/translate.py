@@ -115,12 +115,35 @@ def check_llvm_dialect(module) -> None:
                        " lower it first (e.g. `hexopt run hexagon`)")
 
 
+def private_functions(module) -> list[str]:
+    """Names of the private `llvm.func` definitions (outlined async bodies, `__resume`, helpers)."""
+    names = []
+    for op in module.body.operations:
+        if op.operation.name == "llvm.func" and len(op.operation.regions[0].blocks) > 0:
+            attrs = op.operation.attributes
+            if "sym_visibility" in attrs and str(attrs["sym_visibility"]) == '"private"':
+                names.append(str(attrs["sym_name"]).strip('"'))
+    return names
+
+
 def mlir_to_llvm_ir(module) -> str:
-    """LLVM IR text of an LLVM-dialect ir.Module (checked first)."""
+    """LLVM IR text of an LLVM-dialect ir.Module (checked first).
+
+    The translation gives MLIR-private functions external linkage; they are made internal here,
+    so that kernels do not export (and clash on) `__resume`, `async_execute_fn`, ... when linked.
+    """
     from hexopt.ir import llvm
 
     check_llvm_dialect(module)
-    return llvm.translate_module_to_llvmir(module.operation)
+    text = llvm.translate_module_to_llvmir(module.operation)
+    return internalize(text, private_functions(module))
+
+
+def internalize(llvm_ir: str, names: list[str]) -> str:
+    for name in names:
+        llvm_ir = re.sub(rf"^define (?!internal |private )(.*?@{re.escape(name)}\()", r"define internal \1",
+                         llvm_ir, flags=re.M)
+    return llvm_ir
 
 
 def parse_mlir(text: str | None = None, path: str | None = None):

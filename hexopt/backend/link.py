@@ -1,0 +1,102 @@
+"""Stage 5: a kernel object -> `lib<kernel>.so` with ld.lld, checked.
+
+The library may leave undefined only what the device runtime provides: hexopt's async runtime
+(`mlirAsyncRuntime*`), the compiler's builtins (`__hexagon_*`, ...) and the C library. Any other
+undefined symbol is an error naming it (lld is run with `--no-undefined` turned into warnings, so
+that every undefined symbol is reported at once). The kernel symbol must be exported.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BackendError
+from .tools import llvm_tool, lld, run_tool
+
+ASYNC_RUNTIME_PREFIX = "mlirAsyncRuntim"  # covers the lowering's misspelled GetNumWorkerThreads
+# What the C library / libm of a Hexagon Linux (musl) or QuRT device provides and lowered code calls.
+LIBC_SYMBOLS = frozenset("""
+    malloc free calloc realloc aligned_alloc posix_memalign memcpy memmove memset memcmp abort exit puts
+    printf fprintf putchar fflush stdout stderr
+    expf exp2f logf log2f log10f sqrtf powf sinf cosf tanf tanhf erff fmaf fminf fmaxf fabsf floorf ceilf
+    roundf truncf rintf nearbyintf fmodf exp exp2 log log2 log10 sqrt pow sin cos tan tanh erf fma fmin fmax
+    fabs floor ceil round trunc rint nearbyint fmod
+""".split())
+BUILTIN_PREFIXES = ("__hexagon_", "__divsi3", "__udivsi3", "__modsi3", "__umodsi3", "__divdi3", "__udivdi3",
+                    "__moddi3", "__umoddi3", "__ashldi3", "__lshrdi3", "__ashrdi3", "__muldi3", "__mulsf3",
+                    "__divsf3", "__extend", "__trunc", "__fix", "__float", "__truncdfsf2", "__gnu_")
+
+
+def symbol_kind(name: str) -> str | None:
+    """Which part of the runtime provides an undefined symbol; None if none does."""
+    if name.startswith(ASYNC_RUNTIME_PREFIX):
+        return "async-runtime"
+    if name.startswith(BUILTIN_PREFIXES):
+        return "builtins"
+    if name in LIBC_SYMBOLS:
+        return "libc"
+    return None
+
+
+@dataclass
+class LinkResult:
+    path: Path
+    exported: list[str]  # defined global functions
+    undefined: dict[str, str]  # symbol -> provider ("async-runtime" | "builtins" | "libc")
+
+
+def _nm(path: str | Path, *flags: str) -> list[tuple[str, str]]:
+    out = run_tool([llvm_tool("llvm-nm"), *flags, str(path)], "llvm-nm")
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            syms.append((parts[-2], parts[-1]))
+    return syms
+
+
+def defined_functions(obj: str | Path) -> list[str]:
+    """Global functions an object defines, without the `_mlir_ciface_`/`_mlir_` wrappers."""
+    return [n for t, n in _nm(obj) if t == "T" and not n.startswith("_mlir_")]
+
+
+def default_kernel(obj: str | Path) -> str:
+    funcs = defined_functions(obj)
+    if len(funcs) != 1:
+        raise BackendError(f"{obj} defines {len(funcs)} global functions ({', '.join(funcs) or 'none'}):"
+                           " name the kernel with --kernel")
+    return funcs[0]
+
+
+def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None) -> LinkResult:
+    """Link `obj` into the shared library `out` (written atomically) and check its symbols."""
+    obj, out = Path(obj), Path(out)
+    if not obj.is_file():
+        raise BackendError(f"cannot read {obj}: no such file")
+    kernel = kernel or default_kernel(obj)
+    soname = out.name
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        argv = lld() + ["-shared", "-soname", soname, "--no-undefined", "--warn-unresolved-symbols",
+                        "--gc-sections", "-o", str(tmp), str(obj)]
+        import subprocess
+
+        proc = subprocess.run(argv, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise BackendError(f"ld.lld failed: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}")
+        undefined = sorted(set(re.findall(r"undefined symbol: (\S+)", proc.stderr)))
+        unknown = [s for s in undefined if symbol_kind(s) is None]
+        if unknown:
+            raise BackendError(f"{obj}: undefined symbol(s) that no runtime provides: {', '.join(unknown)}")
+        exported = [n for t, n in _nm(tmp, "-D", "--defined-only") if t == "T"]
+        if kernel not in exported:
+            raise BackendError(f"{out.name} does not export the kernel '{kernel}'"
+                               f" (exported: {', '.join(exported) or 'nothing'})")
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return LinkResult(out, exported, {s: symbol_kind(s) or "" for s in undefined})

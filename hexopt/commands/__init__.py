@@ -1,0 +1,1 @@
+"""Optional CLI command groups; hexopt/cli.py registers each module's COMMANDS."""
