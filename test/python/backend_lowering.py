@@ -20,7 +20,7 @@ PIPELINE = (
     "async-to-async-runtime,async-runtime-ref-counting,async-runtime-ref-counting-opt,"
     "convert-async-to-llvm,"
     "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-    "convert-vector-to-llvm,convert-math-to-llvm,convert-ub-to-llvm,"
+    "convert-to-llvm{dynamic=1 filter-dialects=vector},convert-math-to-llvm,convert-ub-to-llvm,"
     "finalize-memref-to-llvm{index-bitwidth=32 use-aligned-alloc=1},"
     "convert-func-to-llvm{index-bitwidth=32},convert-arith-to-llvm{index-bitwidth=32},"
     "convert-index-to-llvm{index-bitwidth=32},convert-cf-to-llvm{index-bitwidth=32})"
