@@ -23,6 +23,8 @@ REGISTRY: dict[str, str] = {
     "form-async-threads": "hexopt.passes.async_threads:FormAsyncThreads",
     "approximate-vector-math": "hexopt.passes.vector_math:ApproximateVectorMath",
     "split-deallocs": "hexopt.passes.dealloc_split:SplitDeallocs",
+    "lower-vector-to-llvm": "hexopt.passes.vector_to_llvm:LowerVectorToLlvm",
+    "reconcile-index-casts": "hexopt.passes.index_casts:ReconcileIndexCasts",
 }
 
 
