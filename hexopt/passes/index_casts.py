@@ -48,7 +48,7 @@ class ReconcileIndexCasts(Pass):
                 elif n < m:
                     new = llvm.SExtOp(op.results[0].type, src).result
                 else:
-                    new = llvm.TruncOp(op.results[0].type, src).result
+                    new = llvm.TruncOp(op.results[0].type, src, ir.Attribute.parse("#llvm.overflow<none>")).result
             op.results[0].replace_all_uses_with(new)
             op.erase()
             if not list(inner.results[0].uses):

@@ -3,6 +3,12 @@
 // RUN: hexopt run hexagon %mlir/flash_attention.mlir | filecheck %s --check-prefix=HEX
 // RUN: hexopt run host %mlir/flash_attention.mlir | filecheck %s --check-prefix=HOST
 // RUN: hexopt run baseline %mlir/flash_attention.mlir | filecheck %s --check-prefix=BASE
+// RUN: hexopt run hexagon %mlir/flash_attention.mlir | filecheck %s --check-prefix=NOCAST
+// RUN: hexopt run hexagon --set multi-threading=false %mlir/flash_attention.mlir | filecheck %s --check-prefix=NOCAST
+
+// Translatable: no cast between the index widths of different conversions is left.
+// NOCAST: llvm.func @attention_fwd_kernel(
+// NOCAST-NOT: unrealized_conversion_cast
 
 // HEX: module attributes {dlti.dl_spec = #dlti.dl_spec<index = 32 : i64>, llvm.data_layout = "e-m:e-p:32:32:32-{{.*}}", llvm.target_triple = "hexagon-unknown-linux-musl"}
 // HEX: llvm.func @attention_fwd_kernel(%arg0: i32 {tt.divisibility = 16 : i32}, %arg1: i32, %arg2: !llvm.ptr, %arg3: i32, %arg4: !llvm.ptr, %arg5: i32, %arg6: !llvm.ptr, %arg7: i32, %arg8: !llvm.ptr, %arg9: i32, %arg10: i32, %arg11: i32, %arg12: i32, %arg13: i32, %arg14: i32)
