@@ -85,11 +85,18 @@ class RunResult:
         return statistics.median(self.times_us)
 
 
+# Every engine lives until the process exits: destroying one engine that loaded
+# libmlir_async_runtime tears down the async runtime that other live engines share, and their next
+# async call segfaults (measured: compile two async kernels, free one, run the other -> SIGSEGV).
+_LIVE: list = []
+
+
 class HostKernel:
     """A JIT-compiled triton-shared kernel: call `run(args, grid)` with numpy arrays and numbers."""
 
     def __init__(self, context, module, engine, signature: abi.KernelSignature):
         # The context and module must outlive the engine; keep all three.
+        _LIVE.append((context, module, engine))
         self._context = context
         self._module = module
         self._engine = engine
