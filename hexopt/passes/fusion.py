@@ -81,13 +81,6 @@ def dim_position(expr) -> int | None:
     return AffineDimExpr(expr).position if isinstance(expr, AffineDimExpr) else None
 
 
-def loop_to_tensor_inverse(out_map):
-    """For a permutation map, the list tensor position -> loop (so loop = out_map.results[pos])."""
-    if not out_map.is_permutation:
-        return None
-    return [dim_position(e) for e in out_map.results]
-
-
 def compose(amap, inner):
     """amap ∘ inner: substitute amap's dims with inner's results."""
     return ir.AffineMap.get(inner.n_dims, inner.n_symbols, [e.compose(inner) for e in amap.results])
@@ -130,8 +123,12 @@ def producer_access(consumer, producer, uses: list[int]):
 def loops_covered(consumer, producer, uses: list[int], to_producer) -> bool:
     """Whether every consumer loop still gets its range from some operand after the fusion."""
     cmaps, pmaps = maps_of(consumer), maps_of(producer)
+    p_in, p_args = num_inputs(producer), list(body(producer).arguments)
+    # the producer's inputs, and its inits where its body reads them, become inputs of the fused op;
+    # its outputs only where kept, which needs an all-parallel consumer whose outputs cover all loops
+    p_read = [m for j, m in enumerate(pmaps) if j < p_in or list(p_args[j].uses)]
     maps = [m for i, m in enumerate(cmaps) if i not in uses]
-    maps += [compose(m, to_producer) for m in pmaps]
+    maps += [compose(m, to_producer) for m in p_read]
     covered = {dim_position(e) for m in maps for e in m.results}
     return all(d in covered for d in range(cmaps[0].n_dims))
 

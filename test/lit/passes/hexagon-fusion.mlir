@@ -293,3 +293,27 @@ func.func @rounds(%x: tensor<256xf32>, %y: tensor<256xf32>, %z: tensor<256xf32>)
   } -> tensor<256xf32>
   return %c, %p2, %p1 : tensor<256xf32>, tensor<256xf32>, tensor<256xf32>
 }
+
+// Folding the scalar broadcast into the reduction would leave the reduced loop without a size
+// (no operand indexes it): both ops stay.
+// CHECK-LABEL: func.func @broadcast_into_reduction_without_size(
+// CHECK:       %[[BR_B:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]}
+// CHECK:       linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[BR_B]] :
+func.func @broadcast_into_reduction_without_size(%s: tensor<f32>, %n: index) -> tensor<?xf32> {
+  %cst = arith.constant 0xFF800000 : f32
+  %e2 = tensor.empty(%n, %n) : tensor<?x?xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> ()>, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%s : tensor<f32>) outs(%e2 : tensor<?x?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<?x?xf32>
+  %e1 = tensor.empty(%n) : tensor<?xf32>
+  %init = linalg.fill ins(%cst : f32) outs(%e1 : tensor<?xf32>) -> tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#tr2, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%b : tensor<?x?xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %0 = arith.maximumf %a, %o : f32
+    linalg.yield %0 : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
