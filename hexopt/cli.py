@@ -258,16 +258,15 @@ def passes(name) -> None:
             click.echo(f"    --{o.name}: {o.type} = {default}  {o.help}")
 
 
-def _register_optional() -> None:
-    try:
-        from .commands.backend import COMMANDS  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    for command in COMMANDS:
+def _register_commands() -> None:
+    from .commands.backend import COMMANDS
+    from .commands.compile import compile_cmd
+
+    for command in [compile_cmd, *COMMANDS]:
         cli.add_command(command)
 
 
-_register_optional()
+_register_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
