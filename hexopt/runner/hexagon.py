@@ -114,6 +114,7 @@ class QemuResult:
     avg_us: float | None  # the harness's own timing of one grid run, under emulation
     info: dict[str, str]  # the `hexopt:` line's key=value fields
     outputs: dict[int, np.ndarray]
+    stderr: str = ""
 
     @property
     def passed(self) -> bool:
@@ -128,8 +129,10 @@ class QemuResult:
 def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int = (1,), iterations: int = 1,
              name: str | None = None, outputs: Sequence[int] = (), expect: dict[int, np.ndarray] | None = None,
              rtol: float = 1e-5, atol: float = 1e-8, threads: int | None = None,
-             timeout: float = 600) -> QemuResult:
+             timeout: float = 600, qemu_args: Sequence[str] = ()) -> QemuResult:
     """Run a harness executable under `qemu-hexagon -cpu v67` on numpy/int arguments.
+
+    `qemu_args`: extra emulator options placed before the executable (e.g. `-plugin lib.so`).
 
     `outputs`: indices of the memref arguments to read back. `expect`: arg index -> expected f32
     array; the harness compares (numpy.allclose semantics) and reports Pass/Fail.
@@ -162,7 +165,7 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
         Path(spec).write_text("\n".join(lines) + "\n")
         t0 = time.perf_counter()
         try:
-            proc = subprocess.run([qemu, "-cpu", QEMU_CPU, str(exe), spec], capture_output=True, text=True,
+            proc = subprocess.run([qemu, "-cpu", QEMU_CPU, *qemu_args, str(exe), spec], capture_output=True, text=True,
                                   timeout=timeout)
         except subprocess.TimeoutExpired:
             raise BackendError(f"qemu-hexagon timed out after {timeout:.0f} s") from None
@@ -179,4 +182,4 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
             assert isinstance(a, np.ndarray)
             outs[i] = np.fromfile(os.path.join(d, f"out{i}.bin"), dtype=a.dtype).reshape(a.shape)
     avg = float(info["avg_us"]) if "avg_us" in info else None
-    return QemuResult(proc.stdout, proc.returncode, seconds, avg, info, outs)
+    return QemuResult(proc.stdout, proc.returncode, seconds, avg, info, outs, proc.stderr)
