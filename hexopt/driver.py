@@ -69,6 +69,8 @@ def run_pass(module, spec: PassSpec, verify: bool = True, source_name: str = "-"
     """Run one pass (hexopt or upstream) on `module`."""
     from .ir import MLIRError, PassManager
 
+    if os.environ.get("HEXOPT_INJECT_FAULT") == spec.name:  # tests of the internal-error path
+        raise RuntimeError(f"fault injected into '{spec.name}' by HEXOPT_INJECT_FAULT")
     try:
         if spec.is_hexopt:
             inst = get_pass_class(spec.name).from_options(spec.options)

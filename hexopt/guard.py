@@ -80,24 +80,35 @@ def run_request(request: dict, guarded: bool = True, repro_dir: str | None = Non
         if ev["ev"] == "done" and rc == 0:
             return Result([(n, s) for n, s in ev["timings"]])
     starts = [ev for ev in events if ev["ev"] == "start"]
+    internal = next((ev for ev in events if ev["ev"] == "internal"), None)
     cause = f"killed by signal {signal.Signals(-rc).name}" if rc < 0 else f"exited with status {rc}"
     specs = [PassSpec.from_json(s) for s in request["specs"]]
     if not starts:
+        if internal:
+            raise HexoptError(f"internal error while reading {request.get('source_name', '-')}: "
+                              f"{internal['message']}")
         raise HexoptError(f"the MLIR bindings crashed while parsing {request.get('source_name', '-')} ({cause})",
                           hint="the input is malformed in a way the MLIR parser does not diagnose; "
                                "check it with mlir-opt")
     index = starts[-1]["i"]
     spec = specs[index]
-    repro = _save_reproducer(request, index, spec, repro_dir)
+    repro = _save_reproducer(request, index, spec, repro_dir, internal.get("traceback") if internal else None)
     where = f" ({spec.origin.file}:{spec.origin.line}:{spec.origin.col})" if spec.origin else ""
+    if internal:
+        raise HexoptError(f"internal error in pass '{spec.text()}'{where}: {internal['message']} "
+                          "(a hexopt bug: please report it with the reproducer)", hint=repro)
     raise HexoptError(
         f"pass '{spec.text()}'{where} crashed inside the MLIR bindings ({cause})",
         hint=repro)
 
 
-def _save_reproducer(request: dict, index: int, spec: PassSpec, repro_dir: str | None) -> str:
+def _save_reproducer(request: dict, index: int, spec: PassSpec, repro_dir: str | None,
+                     traceback: str | None = None) -> str:
     d = repro_dir or tempfile.mkdtemp(prefix="hexopt-repro-")
     os.makedirs(d, exist_ok=True)
+    if traceback:
+        with open(os.path.join(d, "traceback.txt"), "w") as f:
+            f.write(traceback)
     ir_path = os.path.join(d, "input.mlir")
     if index == 0:
         with open(ir_path, "w") as f:
@@ -106,7 +117,7 @@ def _save_reproducer(request: dict, index: int, spec: PassSpec, repro_dir: str |
         again = dict(request, stop_before=index, output=ir_path, print_ir_after_all=False, print_ir_after=[],
                      dump_dir=None)
         rc, events = _spawn(again)
-        if not any(ev["ev"] == "done" for ev in events):
+        if not any(ev["ev"] == "done" for ev in events):  # the passes before crash too: keep them all
             with open(ir_path, "w") as f:
                 f.write(request["input_text"])
             spec_text = "builtin.module(" + ",".join(PassSpec.from_json(s).anchored_text()[15:-1]

@@ -50,6 +50,10 @@ def execute(request: dict, emit) -> None:
     except HexoptError as e:
         emit({"ev": "error", "message": e.message, "hint": e.hint,
               "diagnostics": [d.to_json() for d in e.diagnostics]})
+    except Exception as e:  # a bug in a hexopt pass: reported like a crash, with a reproducer
+        import traceback
+
+        emit({"ev": "internal", "message": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()})
 
 
 def main() -> None:

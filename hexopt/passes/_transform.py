@@ -34,6 +34,8 @@ def has_tensor_semantics(op) -> bool:
 def loop_ranges(op) -> list[int] | None:
     """Static loop ranges of a linalg.generic or linalg.fill; None if unknown or dynamic."""
     if op.name == "linalg.fill":
+        if len(op.results) == 0:  # a fill on a memref: the tensor-level passes leave it alone
+            return None
         out_type = op.results[0].type
         if not isinstance(out_type, ir.RankedTensorType):
             return None

@@ -94,3 +94,12 @@ func.func @left_alone(%a: tensor<2x32xf32>, %b: tensor<16xf32>) -> (tensor<2x32x
   %1 = linalg.fill ins(%c : f32) outs(%b : tensor<16xf32>) -> tensor<16xf32>
   return %0, %1 : tensor<2x32xf32>, tensor<16xf32>
 }
+
+// A fill on a memref (bufferized code) is left alone, not a crash.
+// CHECK-LABEL: func.func @memref_fill_left_alone
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<256xf32>)
+func.func @memref_fill_left_alone(%m: memref<256xf32>) {
+  %cst = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%cst : f32) outs(%m : memref<256xf32>)
+  return
+}
