@@ -25,6 +25,7 @@ REGISTRY: dict[str, str] = {
     "split-deallocs": "hexopt.passes.dealloc_split:SplitDeallocs",
     "lower-vector-to-llvm": "hexopt.passes.vector_to_llvm:LowerVectorToLlvm",
     "reconcile-index-casts": "hexopt.passes.index_casts:ReconcileIndexCasts",
+    "materialize-transposed-operands": "hexopt.passes.transpose_operands:MaterializeTransposedOperands",
 }
 
 
