@@ -10,7 +10,8 @@ Hexagon: static figures of the v73 HVX build (`hexopt run hexagon` + `hexopt tra
 with --qemu the HVX-float-off build under qemu-hexagon: emulator wall time (NOT device time) and, when the
 host C compiler can build tools/qemu_plugin/insn_count.c, the number of guest packets qemu executed.
 
-usage: tools/bench_flash_attention.py [--runs N] [--warmup N] [--set NAME=VALUE ...] [--qemu] [--json OUT]
+usage: tools/bench_flash_attention.py [--runs N] [--warmup N] [--set NAME=VALUE ...] [--compare NAME=VALUE ...]
+                                      [--qemu] [--json OUT]
 """
 
 from __future__ import annotations
@@ -56,13 +57,19 @@ def parse_sets(items: list[str]) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- host
-def host_variants(sets: dict[str, str]) -> list[tuple[str, str, dict[str, str]]]:
-    """(label, pipeline, --set values); `sets` applies to the two host-pipeline variants."""
-    return [
+def host_variants(sets: dict[str, str], compare: list[str] = ()) -> list[tuple[str, str, dict[str, str]]]:
+    """(label, pipeline, --set values); `sets` applies to the host-pipeline variants. Each --compare
+    NAME=VALUE adds the two host variants with that option changed (to measure one step in one run)."""
+    out = [
         ("hexopt host", "host", dict(sets)),
         ("hexopt baseline", "baseline", {}),
         ("hexopt host, 1 thread", "host", {**sets, "multi-threading": "false"}),
     ]
+    for item in compare:
+        extra = parse_sets(item.split(","))
+        out.append((f"hexopt host {item}", "host", {**sets, **extra}))
+        out.append((f"hexopt host, 1 thread {item}", "host", {**sets, "multi-threading": "false", **extra}))
+    return out
 
 
 def bench_host(args, sets: dict[str, str]) -> dict:
@@ -75,7 +82,7 @@ def bench_host(args, sets: dict[str, str]) -> dict:
 
     timers: dict[str, object] = {}
     checks: dict[str, dict] = {}
-    for label, pipeline, values in host_variants(sets):
+    for label, pipeline, values in host_variants(sets, args.compare):
         kernel = compile_linalg(text, pipeline, values)
         out = np.zeros_like(q)
         argv = [0, q, k, v, out]
@@ -132,14 +139,14 @@ def bench_host(args, sets: dict[str, str]) -> dict:
 def print_host(rows: dict, runs: int, warmup: int) -> None:
     print(f"Host JIT, seed flash attention {N_CTX}x{D_HEAD} f32, grid ({GRID},): median of {runs} interleaved runs "
           f"after {warmup} warm-up")
-    print(f"{'variant':<36} {'median us':>11} {'min us':>10} {'max us':>10} {'vs numpy':>9}  check")
+    print(f"{'variant':<52} {'median us':>11} {'min us':>10} {'max us':>10} {'vs numpy':>9}  check")
     for name, r in rows.items():
         check = ""
         if "allclose" in r:
             check = f"{'ok' if r['allclose'] else 'FAIL'} (max abs err {r['max_abs_err']:.2g})"
         elif "max_abs_err" in r:
             check = f"(max abs err {r['max_abs_err']:.2g})"
-        print(f"{name:<36} {r['median_us']:>11.0f} {r['min_us']:>10.0f} {r['max_us']:>10.0f} "
+        print(f"{name:<52} {r['median_us']:>11.0f} {r['min_us']:>10.0f} {r['max_us']:>10.0f} "
               f"{r['ratio_vs_numpy']:>8.2f}x  {check}")
 
 
@@ -241,6 +248,9 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=2, help="untimed runs per variant first")
     ap.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                     help="pipeline option for the host variants and the Hexagon build (repeatable)")
+    ap.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
+                    help="also time the host variants with these pipeline options changed, e.g. "
+                         "a=false,b=false (repeatable)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-torch", action="store_true", help="skip torch even if it is installed")
     ap.add_argument("--no-host", action="store_true", help="skip the host timings")

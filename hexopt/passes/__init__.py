@@ -26,6 +26,7 @@ REGISTRY: dict[str, str] = {
     "lower-vector-to-llvm": "hexopt.passes.vector_to_llvm:LowerVectorToLlvm",
     "reconcile-index-casts": "hexopt.passes.index_casts:ReconcileIndexCasts",
     "materialize-transposed-operands": "hexopt.passes.transpose_operands:MaterializeTransposedOperands",
+    "broadcast-division-to-reciprocal": "hexopt.passes.broadcast_reciprocal:BroadcastDivisionToReciprocal",
 }
 
 
