@@ -174,6 +174,8 @@ def asm_figures(asm: str) -> dict:
         "hvx_qf32_ops": sum(1 for i in hvx if ".qf32" in i),
         "hvx_sf_ops": sum(1 for i in hvx if re.search(r"\.sf\b", i) and ".qf32" not in i),
         "hvx_vinsert": sum(1 for i in hvx if "vinsert" in i),
+        "hvx_vmem_aligned": sum(1 for i in hvx if re.search(r"\bvmem\(", i)),
+        "hvx_vmemu_unaligned": sum(1 for i in hvx if "vmemu(" in i),
         "scalar_sfmpy": sum(1 for i in insns if "sfmpy" in i),
         "scalar_sfadd_sfsub": sum(1 for i in insns if re.search(r"\bsf(add|sub)\b", i)),
         "scalar_sfrecipa": sum(1 for i in insns if "sfrecipa" in i),
