@@ -9,7 +9,10 @@ from .base import Pass, PassFailure, option
 from . import _transform as T
 
 # Run after vectorizing: fold the tiles' extract/insert_slice into the transfers (which keeps their
-# in_bounds), drop the unit dims of [1, ..., 1, n] vectors, then clean up.
+# in_bounds), drop the unit dims of [1, ..., 1, n] vectors, then clean up. The permutation patterns
+# run in a separate greedy application: together with cast_away_vector_leading_one_dim they can
+# rewrite each other's output forever (seen on a 2-D softmax of the corpus); the rewrite caps are a
+# last guard against such cycles.
 _CLEANUP = """
     %funcs = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %funcs {
@@ -20,9 +23,12 @@ _CLEANUP = """
       transform.apply_patterns.vector.cast_away_vector_leading_one_dim
       transform.apply_patterns.vector.drop_unit_dims_with_shape_cast
       transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
+      transform.apply_patterns.canonicalization
+    } {max_num_rewrites = 100000 : i64} : !transform.any_op
+    transform.apply_patterns to %funcs {
       transform.apply_patterns.vector.transfer_permutation_patterns
       transform.apply_patterns.canonicalization
-    } : !transform.any_op"""
+    } {max_num_rewrites = 100000 : i64} : !transform.any_op"""
 
 
 @dataclass(frozen=True)
