@@ -36,7 +36,3 @@ def find_tool(name: str, alternatives: tuple[str, ...] = ()) -> str:
         if found:
             return found
     raise FileNotFoundError(f"tool '{name}' not found (run tools/setup.sh to install hexopt's dependencies)")
-
-
-def mlir_lib_dir() -> Path:
-    return Path(sysconfig.get_paths()["platlib"]) / "mlir" / "lib"

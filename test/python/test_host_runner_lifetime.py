@@ -1,6 +1,5 @@
 """Freeing one JIT-compiled async kernel must not break another live one (shared async runtime)."""
 
-import gc
 import subprocess
 import sys
 import textwrap
