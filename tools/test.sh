@@ -5,7 +5,9 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 export ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$PWD/build/zig-cache}
 status=0
-echo "== lit test/lit" 
+echo "== ruff check (pyflakes)"
+.venv/bin/ruff check hexopt tools test/python || status=1
+echo "== lit test/lit"
 .venv/bin/lit -sv test/lit || status=1
 echo "== pytest test/python"
 .venv/bin/python -m pytest -q -rs test/python
