@@ -54,6 +54,11 @@ def loop_ranges(op) -> list[int] | None:
     return None if any(r is None for r in ranges) else ranges  # type: ignore[return-value]
 
 
+def iterator_kinds(op) -> list[str]:
+    """"parallel" / "reduction" for each loop of a linalg.generic."""
+    return [str(a).split("<")[-1].rstrip(">") for a in ir.ArrayAttr(op.attributes["iterator_types"])]
+
+
 def element_bits(op) -> int:
     """Bit width of the smallest element type among the op's shaped operands (at least 8)."""
     bits = []

@@ -19,6 +19,12 @@ class HexagonTiling(Pass):
     vector_bytes: int = option(128, "HVX vector length in bytes; innermost tile = vector-bytes / element size")
     split: bool = option(True, "split an innermost range that is not a multiple of the tile and tile the "
                                "multiple part (the remainder stays untiled)")
+    register_accumulators: bool = option(False, "tile a reduction whose innermost loop is parallel (a contraction) "
+                                                "to [rows, full reduction, one vector], so that hexagon-vectorization "
+                                                "keeps each output vector in a register across the reduction loop; "
+                                                "false: the reference's [1, ..., 1, one vector] tiles")
+    contraction_rows: int = option(4, "with register-accumulators: output rows per contraction tile (register "
+                                      "blocking; used when it divides the row range, else 1)")
 
     def tile_sizes(self, op) -> list[int] | None:
         """[1, ..., 1, inner] for `op`, or None when the op is left alone."""
@@ -28,11 +34,31 @@ class HexagonTiling(Pass):
         inner = self.vector_bytes * 8 // T.element_bits(op)
         if ranges[-1] < inner or ranges == [1] * (len(ranges) - 1) + [inner]:
             return None  # too small for a vector, or already one tile
+        if self.register_accumulators:
+            sizes = self.contraction_tile(op, ranges, inner)
+            if sizes is not None:
+                return sizes
         return [1] * (len(ranges) - 1) + [inner]
+
+    def contraction_tile(self, op, ranges: list[int], inner: int) -> list[int] | None:
+        """[1, .., rows, 0 (each reduction loop), .., inner] for a generic with reduction loops and a parallel
+        innermost loop; None for other ops. 0 leaves the reduction loop whole inside the tile."""
+        if op.name != "linalg.generic":
+            return None
+        kinds = T.iterator_kinds(op)
+        if "reduction" not in kinds or kinds[-1] != "parallel":
+            return None
+        sizes = [0 if k == "reduction" else 1 for k in kinds[:-1]] + [inner]
+        rows = [d for d, k in enumerate(kinds[:-1]) if k == "parallel"]
+        if rows and self.contraction_rows > 1 and ranges[rows[-1]] % self.contraction_rows == 0:
+            sizes[rows[-1]] = self.contraction_rows
+        return sizes
 
     def apply(self, module) -> None:
         if self.vector_bytes <= 0:
             raise PassFailure("hexagon-tiling: vector-bytes must be positive")
+        if self.contraction_rows < 1:
+            raise PassFailure("hexagon-tiling: contraction-rows must be at least 1")
         lines = []
         for i, op in enumerate(T.linalg_ops(module)):
             if not T.has_tensor_semantics(op):
