@@ -145,6 +145,11 @@ def run(args, text_pipeline, output, sets, print_ir_after_all, print_ir_after, d
             if len(args) == 2:
                 pipeline_ref, input_path = args
             elif len(args) == 1:
+                from .pipeline import pipeline_names
+
+                if args[0] in pipeline_names() and not os.path.exists(args[0]):
+                    raise click.UsageError(f"missing INPUT ('{args[0]}' is a pipeline): "
+                                           f"hexopt run {args[0]} INPUT.mlir")
                 pipeline_ref, input_path = "hexagon", args[0]
             else:
                 raise click.UsageError("expected [PIPELINE] INPUT")

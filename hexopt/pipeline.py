@@ -296,6 +296,8 @@ def resolve_pipeline_path(ref: str, relative_to: str | None = None) -> Path:
             for suffix in (".yaml", ".yml"):
                 if c.with_name(c.name + suffix).is_file():
                     return c.with_name(c.name + suffix)
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        raise HexoptError(f"cannot read pipeline {ref}: no such file")
     close = close_names(ref, pipeline_names())
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise HexoptError(f"no pipeline '{ref}': not a YAML file and not one of the shipped pipelines "
