@@ -27,6 +27,7 @@ REGISTRY: dict[str, str] = {
     "reconcile-index-casts": "hexopt.passes.index_casts:ReconcileIndexCasts",
     "materialize-transposed-operands": "hexopt.passes.transpose_operands:MaterializeTransposedOperands",
     "broadcast-division-to-reciprocal": "hexopt.passes.broadcast_reciprocal:BroadcastDivisionToReciprocal",
+    "interchange-row-reductions": "hexopt.passes.row_reductions:InterchangeRowReductions",
 }
 
 

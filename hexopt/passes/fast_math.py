@@ -1,4 +1,4 @@
-"""hexagon-fast-math: mark every floating-point arith/math op fastmath<fast>."""
+"""hexagon-fast-math: mark every floating-point arith/math op (and vector.reduction) fastmath<fast>."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ KEEP_EXACT = "hexopt.exact_fp"
 
 @dataclass(frozen=True)
 class HexagonFastMath(Pass):
-    """Set fastmath<fast> on every arith/math operation that has fast-math flags."""
+    """Set fastmath<fast> on every arith/math operation (and vector.reduction) that has fast-math flags."""
 
     name: ClassVar[str] = "hexagon-fast-math"
     scope: ClassVar[str] = "builtin.module"
@@ -26,7 +26,9 @@ class HexagonFastMath(Pass):
 
         def visit(op):
             name = op.name
-            if (name.startswith(("arith.", "math.")) and KEEP_EXACT not in op.attributes
+            # vector.reduction too: without reassociation a float reduction across lanes is an ordered
+            # chain of scalar adds (32 `sfadd` on Hexagon) instead of a shuffle tree.
+            if ((name.startswith(("arith.", "math.")) or name == "vector.reduction") and KEEP_EXACT not in op.attributes
                     and hasattr(type(op.opview), "fastmath")):
                 op.attributes["fastmath"] = fast
             return ir.WalkResult.ADVANCE

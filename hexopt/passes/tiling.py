@@ -42,10 +42,17 @@ class HexagonTiling(Pass):
 
     def contraction_tile(self, op, ranges: list[int], inner: int) -> list[int] | None:
         """[1, .., rows, 0 (each reduction loop), .., inner] for a generic with reduction loops and a parallel
-        innermost loop; None for other ops. 0 leaves the reduction loop whole inside the tile."""
+        innermost loop, [1, ..., 1, 0] for one whose only reduction loop is innermost; None for other ops.
+        0 leaves the reduction loop whole inside the tile."""
         if op.name != "linalg.generic":
             return None
         kinds = T.iterator_kinds(op)
+        if kinds[-1] == "reduction" and kinds.count("reduction") == 1 and ranges[-1] % inner == 0:
+            # A row reduction: the whole row in one tile, reduced in a vector register and then
+            # across its lanes once (hexagon-vectorization).
+            if ranges[:-1] == [1] * (len(ranges) - 1):
+                return None  # already one row
+            return [1] * (len(ranges) - 1) + [0]
         if "reduction" not in kinds or kinds[-1] != "parallel":
             return None
         sizes = [0 if k == "reduction" else 1 for k in kinds[:-1]] + [inner]
@@ -67,7 +74,7 @@ class HexagonTiling(Pass):
             if sizes is None:
                 continue
             ranges = T.loop_ranges(op)
-            rest = ranges[-1] % sizes[-1]
+            rest = ranges[-1] % sizes[-1] if sizes[-1] else 0
             if rest and not self.split:
                 continue
             lines.append(f"    %op{i} = transform.structured.match attributes{{{T.tag(op, i)}}} in %root"

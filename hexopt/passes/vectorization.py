@@ -14,6 +14,9 @@ from . import _transform as T
 
 #: At most this many output vectors of one contraction tile are kept in registers (HVX has 32).
 MAX_ACCUMULATORS = 16
+#: Combining ops of a row reduction -> the vector.kind of the reduction across lanes.
+REDUCTION_KINDS = {"arith.addf": "add", "arith.mulf": "mul", "arith.maxnumf": "maxnumf",
+                   "arith.minnumf": "minnumf", "arith.maximumf": "maximumf", "arith.minimumf": "minimumf"}
 
 # Run after vectorizing: fold the tiles' extract/insert_slice into the transfers (which keeps their
 # in_bounds), drop the unit dims of [1, ..., 1, n] vectors, then clean up. The permutation patterns
@@ -94,6 +97,79 @@ class HexagonVectorization(Pass):
             if isinstance(t, ir.ShapedType):
                 return None
         return {"ranges": ranges, "red": red, "rows": rows, "dims": dims, "elem": elem, "block": block}
+
+    def row_reduction(self, op) -> dict | None:
+        """For a [1, ..., 1, n * vector] tile whose innermost loop is its only reduction, with contiguous
+        inputs and a body that is one combining op (addf, mulf, max/min) of an input and the accumulator:
+        what `vectorize_row_reduction` needs. None for any other op."""
+        if op.name != "linalg.generic" or not T.has_tensor_semantics(op) or len(op.results) != 1:
+            return None
+        ranges = T.loop_ranges(op)
+        if not ranges:
+            return None
+        inner = self.vector_bytes * 8 // T.element_bits(op)
+        kinds = T.iterator_kinds(op)
+        n = len(ranges)
+        if kinds[-1] != "reduction" or kinds.count("reduction") != 1 or ranges[:-1] != [1] * (n - 1):
+            return None
+        if ranges[-1] <= inner or ranges[-1] % inner:
+            return None
+        maps = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+        if len(op.operands) != 2:
+            return None
+        dims = []
+        for amap in maps:
+            if not all(isinstance(e, AffineDimExpr) for e in amap.results):
+                return None
+            dims.append([AffineDimExpr(e).position for e in amap.results])
+        if not dims[0] or dims[0][-1] != n - 1 or n - 1 in dims[1]:
+            return None
+        block = op.regions[0].blocks[0]
+        body = list(block.operations)
+        if len(body) != 2 or body[0].operation.name not in REDUCTION_KINDS:
+            return None
+        comb = body[0]
+        if set(comb.operands) != set(block.arguments) or body[1].operands[0] != comb.results[0]:
+            return None
+        return {"ranges": ranges, "dims": dims, "comb": comb, "inner": inner}
+
+    def vectorize_row_reduction(self, op, plan: dict) -> None:
+        """Combine the row's vectors lane-wise, then reduce the lanes once into the accumulator scalar."""
+        ranges, dims, comb, inner = plan["ranges"], plan["dims"], plan["comb"], plan["inner"]
+        n = len(ranges)
+        value, out = op.operands[0], op.operands[1]
+        elem = out.type.element_type
+        vtype = ir.VectorType.get([inner], elem, loc=op.location)
+        name = comb.operation.name
+        attrs = {a: comb.attributes[a] for a in comb.attributes}
+        with ir.InsertionPoint(op), op.location:
+            index = ir.IndexType.get()
+
+            def const(v: int):
+                return arith.ConstantOp(index, v).result
+
+            zero = const(0)
+            pad = ir.Operation.create("ub.poison", results=[elem],
+                                      attributes={"value": ir.Attribute.parse("#ub.poison")}).result
+            acc = None
+            for c in range(ranges[-1] // inner):
+                point = {d: zero for d in range(n)}
+                point[n - 1] = const(c * inner)
+                rank = len(dims[0])
+                perm = ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)])
+                v = vector.TransferReadOp(vtype, value, [point[d] for d in dims[0]], ir.AffineMapAttr.get(perm),
+                                          pad, ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
+                acc = v if acc is None else ir.Operation.create(name, results=[vtype], operands=[v, acc],
+                                                                attributes=attrs).results[0]
+            indices = [zero for _ in dims[1]]
+            init = tensor.extract(out, indices)
+            kind = ir.Attribute.parse(f"#vector.kind<{REDUCTION_KINDS[name]}>")
+            red = vector.ReductionOp(elem, kind, acc, acc=init)
+            if "fastmath" in attrs:
+                red.attributes["fastmath"] = attrs["fastmath"]
+            result = tensor.insert(red.result, out, indices)
+        op.results[0].replace_all_uses_with(result)
+        op.operation.erase()
 
     def vectorize_contraction(self, op, plan: dict) -> None:
         """Rewrite the tile into one scf.for over the reduction loop whose iter_args are the tile's output
@@ -189,6 +265,11 @@ class HexagonVectorization(Pass):
             plan = self.contraction(op)
             if plan is not None:
                 self.vectorize_contraction(op, plan)
+                rewritten += 1
+                continue
+            plan = self.row_reduction(op)
+            if plan is not None:
+                self.vectorize_row_reduction(op, plan)
                 rewritten += 1
         lines = []
         for i, op in enumerate(T.linalg_ops(module)):

@@ -51,3 +51,12 @@ func.func @exact_kept(%x: vector<32xf32>) -> vector<32xf32> {
   %n = arith.subf %t, %m {hexopt.exact_fp} : vector<32xf32>
   return %n : vector<32xf32>
 }
+
+// A reduction across lanes gets the flags too: without reassociation LLVM emits an ordered chain of
+// scalar adds instead of a shuffle tree.
+// CHECK-LABEL: func.func @lane_reduction(
+// CHECK:         vector.reduction <add>, %{{.+}}, %{{.+}} fastmath<fast> : vector<32xf32> into f32
+func.func @lane_reduction(%v: vector<32xf32>, %a: f32) -> f32 {
+  %0 = vector.reduction <add>, %v, %a : vector<32xf32> into f32
+  return %0 : f32
+}
