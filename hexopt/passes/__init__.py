@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "materialize-transposed-operands": "hexopt.passes.transpose_operands:MaterializeTransposedOperands",
     "broadcast-division-to-reciprocal": "hexopt.passes.broadcast_reciprocal:BroadcastDivisionToReciprocal",
     "interchange-row-reductions": "hexopt.passes.row_reductions:InterchangeRowReductions",
+    "write-loop-carried-in-place": "hexopt.passes.in_place:WriteLoopCarriedInPlace",
 }
 
 
