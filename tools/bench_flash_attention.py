@@ -124,9 +124,12 @@ def bench_host(args, sets: dict[str, str]) -> dict:
     for _ in range(args.warmup):
         for fn in timers.values():
             fn()
-    for _ in range(args.runs):  # interleaved: one run of each per round
-        for name, fn in timers.items():
-            samples[name].append(fn())
+    names = list(timers)
+    for r in range(args.runs):
+        # Interleaved, one run of each per round; the order rotates every round, because the first
+        # slot of a round measured slower (the async worker threads of the previous kernel wind down).
+        for name in names[r % len(names):] + names[: r % len(names)]:
+            samples[name].append(timers[name]())
     np_median = statistics.median(samples["numpy (float32)"])
     rows = {}
     for name, xs in samples.items():
@@ -137,7 +140,7 @@ def bench_host(args, sets: dict[str, str]) -> dict:
 
 
 def print_host(rows: dict, runs: int, warmup: int) -> None:
-    print(f"Host JIT, seed flash attention {N_CTX}x{D_HEAD} f32, grid ({GRID},): median of {runs} interleaved runs "
+    print(f"Host JIT, seed flash attention {N_CTX}x{D_HEAD} f32, grid ({GRID},): median of {runs} interleaved runs (rotating order) "
           f"after {warmup} warm-up")
     print(f"{'variant':<52} {'median us':>11} {'min us':>10} {'max us':>10} {'vs numpy':>9}  check")
     for name, r in rows.items():
