@@ -231,6 +231,15 @@ def target_machine(options: TargetOptions):
         cpu=options.cpu, features=options.features, opt=level, reloc="pic", codemodel="small"), HEXAGON_TRIPLE
 
 
+def add_target_attributes(llvm_ir: str, cpu: str, features: str) -> str:
+    """Record the CPU and features on every defined function, so that `--emit llvm` output keeps
+    them (llc or opt given that IR later generate the same HVX code)."""
+    group = "#4242"  # a group number the MLIR translation does not produce
+    body = re.sub(r"^(define [^\n]*?\))([^\n{]*)\{", lambda m: f"{m.group(1)}{m.group(2)}{group} {{", llvm_ir,
+                  flags=re.M)
+    return body + f'\nattributes {group} = {{ "target-cpu"="{cpu}" "target-features"="{features}" }}\n'
+
+
 def compile_llvm_ir(llvm_ir: str, options: TargetOptions, emit: str = "obj") -> str | bytes:
     """Optimize LLVM IR for the target and emit it: 'llvm' -> IR text, 'asm' -> text, 'obj' -> ELF bytes."""
     if emit not in EMITS:
@@ -239,7 +248,7 @@ def compile_llvm_ir(llvm_ir: str, options: TargetOptions, emit: str = "obj") -> 
     llvm = _llvm()
     tm, triple = target_machine(options)
     if options.target == "hexagon":
-        llvm_ir = fix_size_t_calls(llvm_ir)
+        llvm_ir = add_target_attributes(fix_size_t_calls(llvm_ir), options.cpu, options.features)
     try:
         mod = llvm.parse_assembly(llvm_ir)
     except RuntimeError as e:
