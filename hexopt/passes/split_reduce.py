@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from hexopt.ir import ir
+
 from .base import Pass, PassFailure, option
 from . import _transform as T
 
@@ -33,6 +35,11 @@ class SplitReduceGeneric(Pass):
             return False
         iterators = [str(a) for a in op.attributes["iterator_types"]]
         if len(iterators) != 1 or "reduction" not in iterators[0]:
+            return False
+        # Upstream split_reduction asserts (aborts the process) on a map result that is not a loop
+        # dimension, e.g. a reduction into tensor<1xf32> through (d0) -> (0).
+        maps = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+        if not all(m.is_projected_permutation for m in maps):
             return False
         ranges, ratio = T.loop_ranges(op), self.ratio_for(op)
         if not ranges or ratio < 2 or ranges[0] <= ratio or ranges[0] % ratio:

@@ -80,3 +80,20 @@ func.func @left_alone(%a: tensor<100xf32>, %b: tensor<32xf32>, %c: tensor<64x64x
   } -> tensor<f32>
   return %0, %1, %2, %3 : tensor<f32>, tensor<f32>, tensor<64xf32>, tensor<f32>
 }
+
+// A reduction into a one-element tensor through (d0) -> (0) is left alone: upstream split_reduction
+// aborts the process on a map result that is not a loop dimension.
+// CHECK-LABEL: func.func @max_into_one_element
+// CHECK:       linalg.generic {{.*}}iterator_types = ["reduction"]
+// CHECK-SAME:    ins(%{{.*}} : tensor<2048xf32>) outs(%{{.*}} : tensor<1xf32>)
+// CHECK-NOT:   linalg.generic
+func.func @max_into_one_element(%x: tensor<2048xf32>, %init: tensor<1xf32>) -> tensor<1xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (0)>],
+                       iterator_types = ["reduction"]}
+      ins(%x : tensor<2048xf32>) outs(%init : tensor<1xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.maximumf %a, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<1xf32>
+  return %r : tensor<1xf32>
+}
