@@ -82,6 +82,10 @@ def run_pass(module, spec: PassSpec, verify: bool = True, source_name: str = "-"
             pm.enable_verifier(verify)
             pm.run(module.operation)
     except PassFailure as e:
+        if e.op is not None:
+            file, line, col = parse_location(str(e.op.location))
+            diag = Diagnostic(str(e), "error", source_name if file == "-" else file, line, col)
+            raise HexoptError(f"pass '{spec.name}' failed", [diag]) from None
         raise HexoptError(f"pass '{spec.name}' failed: {e}", [_at(spec, f"pass '{spec.name}' failed: {e}")]) from None
     except MLIRError as e:
         diags = diagnostics_of(e, source_name)

@@ -12,6 +12,7 @@ __all__ = ["REGISTRY", "OptionError", "OptionInfo", "Pass", "PassFailure", "opti
 
 REGISTRY: dict[str, str] = {
     "count-ops": "hexopt.passes.count_ops:CountOps",
+    "check-memory-spaces": "hexopt.passes.memory_spaces:CheckMemorySpaces",
     "set-target": "hexopt.passes.target:SetTarget",
     "schedule-matmul-for-hvx": "hexopt.passes.schedule_matmul:ScheduleMatmulForHvx",
     "hexagon-fusion": "hexopt.passes.fusion:HexagonFusion",

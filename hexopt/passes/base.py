@@ -25,7 +25,12 @@ from typing import Any, ClassVar
 
 
 class PassFailure(Exception):
-    """Raised by a pass that cannot transform the IR; the message is shown to the user."""
+    """Raised by a pass that cannot transform the IR; the message is shown to the user, at the
+    location of `op` (an Operation or OpView) when one is given."""
+
+    def __init__(self, message: str, op: Any = None):
+        super().__init__(message)
+        self.op = op
 
 
 class OptionError(ValueError):
