@@ -36,8 +36,8 @@ def symbol_kind(name: str) -> str | None:
         return "async-runtime"
     if name.startswith(BUILTIN_PREFIXES):
         return "builtins"
-    if name in LIBC_SYMBOLS:
-        return "libc"
+    if name in LIBC_SYMBOLS or name.startswith("pthread_") or name in ("atoi", "getenv", "sysconf"):
+        return "libc"  # pthread_*, atoi, getenv: what the async runtime (--with-runtime) needs from libc
     return None
 
 
@@ -71,8 +71,10 @@ def default_kernel(obj: str | Path) -> str:
     return funcs[0]
 
 
-def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None) -> LinkResult:
-    """Link `obj` into the shared library `out` (written atomically) and check its symbols."""
+def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
+                extra_objects: list[Path] | None = None) -> LinkResult:
+    """Link `obj` (and `extra_objects`, e.g. the async runtime) into the shared library `out`
+    (written atomically) and check its symbols."""
     obj, out = Path(obj), Path(out)
     if not obj.is_file():
         raise BackendError(f"cannot read {obj}: no such file")
@@ -81,7 +83,7 @@ def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None) -> 
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         argv = lld() + ["-shared", "-soname", soname, "--no-undefined", "--warn-unresolved-symbols",
-                        "--gc-sections", "-o", str(tmp), str(obj)]
+                        "--gc-sections", "-o", str(tmp), str(obj), *[str(o) for o in extra_objects or []]]
         import subprocess
 
         proc = subprocess.run(argv, capture_output=True, text=True)

@@ -97,12 +97,24 @@ def translate_cmd(input, output, emit, target, arch, hvx_length, opt, hvx_float)
 @click.argument("obj", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, help="the shared library, e.g. libattention_fwd_kernel.so")
 @click.option("--kernel", default=None, help="kernel symbol that must be exported [default: the only one]")
-def link_cmd(obj, output, kernel) -> None:
-    """Link a kernel object into lib<kernel>.so (ld.lld) and check its symbols."""
+@click.option("--with-runtime", is_flag=True, help="link hexopt's async runtime into the library")
+@click.option("--arch", default=None, help="Hexagon arch of the runtime [default: $HEXAGON_ARCH_VERSION, else v73]")
+def link_cmd(obj, output, kernel, with_runtime, arch) -> None:
+    """Link a kernel object into lib<kernel>.so (ld.lld) and check its symbols.
+
+    With --with-runtime, hexopt's async runtime (C, pthreads, built for hexagon-linux-musl with zig)
+    is linked in, so that a multi-threaded kernel needs nothing but libc on the device.
+    """
     from hexopt.backend.link import link_shared
 
     try:
-        res = link_shared(obj, output, kernel)
+        extra = []
+        if with_runtime:
+            from hexopt.backend.translate import TargetOptions
+            from hexopt.runner.hexagon import runtime_object
+
+            extra.append(runtime_object(TargetOptions(arch=arch).resolve().arch, pic=True))
+        res = link_shared(obj, output, kernel, extra)
     except HexoptError as e:
         _fail(e)
     by_kind: dict[str, list[str]] = {}
@@ -111,6 +123,8 @@ def link_cmd(obj, output, kernel) -> None:
     summary = "; ".join(f"{k}: {len(v)}" for k, v in sorted(by_kind.items())) or "none"
     click.echo(f"hexopt: wrote {output}: exports {', '.join(res.exported)}; undefined (provided by the device"
                f" runtime) {summary}", err=True)
+    if with_runtime and any(kind == "async-runtime" for kind in res.undefined.values()):
+        _fail(HexoptError(f"{output}: async runtime symbols are still undefined after --with-runtime"))
 
 
 def _lower(input: str, pipeline: str, sets: tuple[str, ...], out: str) -> None:

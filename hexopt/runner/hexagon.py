@@ -66,25 +66,26 @@ def call_stub(sig: abi.KernelSignature) -> str:
     )
 
 
-def _cached_object(source: Path, arch: str, defines: Sequence[str] = ()) -> Path:
+def _cached_object(source: Path, arch: str, defines: Sequence[str] = (), flags: Sequence[str] = ()) -> Path:
     """Compile a runtime C file for hexagon-linux-musl once per (content, arch, flags)."""
     key = hashlib.sha256(source.read_bytes() + (RUNTIME_DIR / "harness.h").read_bytes()
                          + (RUNTIME_DIR / "async_runtime.h").read_bytes()
-                         + repr((arch, tuple(defines))).encode()).hexdigest()[:16]
+                         + repr((arch, tuple(defines), tuple(flags))).encode()).hexdigest()[:16]
     out = BUILD_CACHE / "runtime" / f"{source.stem}-{arch}-{key}.o"
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.tmp.o")
         run_tool(zig_cc() + ["-target", "hexagon-linux-musl", f"-mcpu={zig_mcpu(arch)}", "-O2", "-std=c11",
-                             "-D_GNU_SOURCE", *[f"-D{d}" for d in defines], "-I", str(RUNTIME_DIR), "-c",
+                             "-D_GNU_SOURCE", *[f"-D{d}" for d in defines], *flags, "-I", str(RUNTIME_DIR), "-c",
                              str(source), "-o", str(tmp)], f"compiling {source.name} for Hexagon", env=zig_env())
         os.replace(tmp, out)
     return out
 
 
-def runtime_object(arch: str = "v73") -> Path:
-    """hexopt's async runtime compiled for hexagon-linux-musl (cached under the build cache)."""
-    return _cached_object(RUNTIME_DIR / "async_runtime.c", arch)
+def runtime_object(arch: str = "v73", pic: bool = False) -> Path:
+    """hexopt's async runtime compiled for hexagon-linux-musl (cached under the build cache);
+    pic=True for linking it into a shared library."""
+    return _cached_object(RUNTIME_DIR / "async_runtime.c", arch, flags=("-fPIC",) if pic else ())
 
 
 def build_executable(kernel_obj: str | Path, sig: abi.KernelSignature, out: str | Path,
