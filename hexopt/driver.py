@@ -172,7 +172,11 @@ def run_pipeline(module, pipeline, options: RunOptions | None = None) -> list[St
         if opts.on_start:
             opts.on_start(index, spec)
         start = time.perf_counter()
-        run_pass(module, spec, opts.verify, opts.source_name)
+        try:
+            run_pass(module, spec, opts.verify, opts.source_name)
+        except HexoptError as e:
+            e.pass_index = index  # type: ignore[attr-defined]  # the guard saves a reproducer for it
+            raise
         opts.timings.append(StageReport(index, spec.text(), time.perf_counter() - start))
         if dump_all or spec.name in opts.print_ir_after:
             _print_ir(module, spec.text())

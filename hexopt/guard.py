@@ -76,7 +76,12 @@ def run_request(request: dict, guarded: bool = True, repro_dir: str | None = Non
     rc, events = (_spawn if guarded else _in_process)(request)
     for ev in events:
         if ev["ev"] == "error":
-            raise HexoptError(ev["message"], [Diagnostic.from_json(d) for d in ev["diagnostics"]], ev.get("hint"))
+            hint = ev.get("hint")
+            index = ev.get("pass_index")
+            if index is not None and request.get("stop_before") is None:
+                spec = PassSpec.from_json(request["specs"][index])
+                hint = _save_reproducer(request, index, spec, repro_dir)
+            raise HexoptError(ev["message"], [Diagnostic.from_json(d) for d in ev["diagnostics"]], hint)
         if ev["ev"] == "done" and rc == 0:
             return Result([(n, s) for n, s in ev["timings"]])
     starts = [ev for ev in events if ev["ev"] == "start"]

@@ -48,7 +48,7 @@ def execute(request: dict, emit) -> None:
                     f.write(text + "\n")  # byte-identical to mlir-opt's output
             emit({"ev": "done", "timings": [[t.name, t.seconds] for t in timings]})
     except HexoptError as e:
-        emit({"ev": "error", "message": e.message, "hint": e.hint,
+        emit({"ev": "error", "message": e.message, "hint": e.hint, "pass_index": getattr(e, "pass_index", None),
               "diagnostics": [d.to_json() for d in e.diagnostics]})
     except Exception as e:  # a bug in a hexopt pass: reported like a crash, with a reproducer
         import traceback
