@@ -119,7 +119,7 @@ def cli() -> None:
 @click.option("--stop-after", metavar="PASS", help="Stop after the first run of PASS (inspect one stage).")
 @click.option("--timing", is_flag=True, help="Print a per-pass time table to stderr.")
 @click.option("--no-verify", is_flag=True, help="Do not verify the IR after each pass.")
-@click.option("--repro-dir", metavar="DIR", help="Where to save a reproducer when a pass crashes (default: a temp dir).")
+@click.option("--repro-dir", metavar="DIR", help="Where to save a reproducer when a pass fails or crashes (default: a new temp dir).")
 @click.option("--in-process", is_flag=True, hidden=True, help="Run without the crash guard (debugging, benchmarks).")
 def run(args, text_pipeline, output, sets, print_ir_after_all, print_ir_after, dump_dir, stop_after, timing,
         no_verify, repro_dir, in_process) -> None:
