@@ -66,13 +66,14 @@ def run_upstream(module: "ir.Module", pipeline: str) -> None:
     PassManager.parse(pipeline, context=module.context).run(module.operation)
 
 
-def ops_named(root, name: str) -> list:
-    """All operations named `name` nested under `root` (an Operation or OpView), in walk order."""
+def ops_named(root, name: str, as_views: bool = True) -> list:
+    """All operations named `name` nested under `root` (an Operation or OpView), in walk order;
+    as OpViews, or as plain Operations with as_views=False."""
     found = []
 
     def visit(op):
         if op.name == name:
-            found.append(op.opview)
+            found.append(op.opview if as_views else op)
         return ir.WalkResult.ADVANCE
 
     (root.operation if hasattr(root, "operation") else root).walk(visit)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AffineDimExpr, arith, ir, linalg, passmanager
+from hexopt.ir import AffineDimExpr, arith, ir, linalg, ops_named, passmanager
 
 from .base import Pass, PassFailure, option
 
@@ -312,15 +312,7 @@ def consider(consumer, producer, uses: list[int], multi_use: bool, allow_recompu
 
 
 def generics_in(func) -> list:
-    found = []
-
-    def visit(op):
-        if op.name == "linalg.generic":
-            found.append(op)
-        return ir.WalkResult.ADVANCE
-
-    func.operation.walk(visit)
-    return found
+    return ops_named(func, "linalg.generic", as_views=False)
 
 
 def fusion_round(func, multi_use: bool, allow_recompute: bool) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import InsertionPoint, ir, linalg
+from hexopt.ir import InsertionPoint, ir, linalg, ops_named
 
 from . import _transform as T
 from .base import Pass
@@ -61,15 +61,7 @@ class WriteLoopCarriedInPlace(Pass):
     scope: ClassVar[str] = "func.func"
 
     def run_on_function(self, func) -> None:
-        found = []
-
-        def visit(op):
-            if op.name == "linalg.generic":
-                found.append(op)
-            return ir.WalkResult.ADVANCE
-
-        func.operation.walk(visit)
-        for op in found:
+        for op in ops_named(func, "linalg.generic", as_views=False):
             i = in_place_input(op)
             if i is not None:
                 self.rewrite(op, i)

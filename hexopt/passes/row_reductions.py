@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AffineDimExpr, ir
+from hexopt.ir import AffineDimExpr, ops_named
 
 from . import _transform as T
 from .base import Pass
@@ -47,15 +47,7 @@ class InterchangeRowReductions(Pass):
     scope: ClassVar[str] = "func.func"
 
     def run_on_function(self, func) -> None:
-        found = []
-
-        def visit(op):
-            if op.name == "linalg.generic":
-                found.append(op)
-            return ir.WalkResult.ADVANCE
-
-        func.operation.walk(visit)
-        for op in found:
+        for op in ops_named(func, "linalg.generic", as_views=False):
             order = row_reduction_order(op)
             if order is not None:
                 interchange(op, order)
