@@ -58,17 +58,23 @@ class HexagonVectorization(Pass):
         inner = self.vector_bytes * 8 // T.element_bits(op)
         return ranges if ranges == [1] * (len(ranges) - 1) + [inner] else None
 
-    def contraction(self, op) -> dict | None:
-        """What `vectorize_contraction` needs for a tile that hexagon-tiling{register-accumulators} made: one
-        reduction loop kept whole, a parallel innermost loop one vector wide, at most MAX_ACCUMULATORS output
-        vectors, projected-permutation maps, a body of scalar arith/math ops. None for any other op."""
+    def _generic_tile(self, op) -> tuple[list[int], int, list[str]] | None:
+        """(static loop ranges, vector width, iterator kinds) of a one-result tensor generic; else None."""
         if op.name != "linalg.generic" or not T.has_tensor_semantics(op) or len(op.results) != 1:
             return None
         ranges = T.loop_ranges(op)
         if not ranges:
             return None
-        inner = self.vector_bytes * 8 // T.element_bits(op)
-        kinds = T.iterator_kinds(op)
+        return ranges, self.vector_bytes * 8 // T.element_bits(op), T.iterator_kinds(op)
+
+    def contraction(self, op) -> dict | None:
+        """What `vectorize_contraction` needs for a tile that hexagon-tiling{register-accumulators} made: one
+        reduction loop kept whole, a parallel innermost loop one vector wide, at most MAX_ACCUMULATORS output
+        vectors, projected-permutation maps, a body of scalar arith/math ops. None for any other op."""
+        shape = self._generic_tile(op)
+        if shape is None:
+            return None
+        ranges, inner, kinds = shape
         if ranges[-1] != inner or kinds[-1] != "parallel" or kinds.count("reduction") != 1:
             return None
         red = kinds.index("reduction")
@@ -102,13 +108,10 @@ class HexagonVectorization(Pass):
         """For a [1, ..., 1, n * vector] tile whose innermost loop is its only reduction, with contiguous
         inputs and a body that is one combining op (addf, mulf, max/min) of an input and the accumulator:
         what `vectorize_row_reduction` needs. None for any other op."""
-        if op.name != "linalg.generic" or not T.has_tensor_semantics(op) or len(op.results) != 1:
+        shape = self._generic_tile(op)
+        if shape is None:
             return None
-        ranges = T.loop_ranges(op)
-        if not ranges:
-            return None
-        inner = self.vector_bytes * 8 // T.element_bits(op)
-        kinds = T.iterator_kinds(op)
+        ranges, inner, kinds = shape
         n = len(ranges)
         if kinds[-1] != "reduction" or kinds.count("reduction") != 1 or ranges[:-1] != [1] * (n - 1):
             return None
