@@ -18,7 +18,7 @@ import yaml
 
 from .diagnostics import Diagnostic, HexoptError
 from .passes import REGISTRY, OptionError, close_names, get_pass_class
-from .passes.base import convert_value, format_value
+from .options import convert_value, format_value
 
 PIPELINE_DIR = Path(__file__).parent / "pipelines"
 ANCHORS = ("func.func", "builtin.module", "llvm.func", "gpu.module")

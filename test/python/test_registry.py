@@ -16,7 +16,7 @@ def test_registered_name_matches_class(name):
     assert cls.summary(), f"{name} needs a one-line docstring"
     assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen
     for info in cls.options():
-        assert info.type in ("bool", "int", "float", "str")
+        assert info.type in ("bool", "int", "float", "str", "list[int]")
         assert info.help, f"option {info.name} of {name} needs help text"
 
 
