@@ -26,7 +26,9 @@ def execute(request: dict, emit) -> None:
         specs = specs[:stop]
     try:
         with Context() as ctx:
-            ctx.allow_unregistered_dialects = bool(request.get("allow_unregistered", False))
+            # Generic-form Triton IR (convert-triton-to-linalg's input) is the one foreign dialect accepted.
+            ctx.allow_unregistered_dialects = bool(request.get("allow_unregistered", False)) or \
+                '"tt.func"()' in request["input_text"]
             module = parse_module(request["input_text"], request.get("source_name", "-"))
             if request.get("verify", True):
                 from .driver import diagnostics_of
