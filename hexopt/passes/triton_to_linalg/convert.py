@@ -634,8 +634,14 @@ class FunctionConverter:
         dyn = ir.ShapedType.get_dynamic_stride_or_offset()
         dyn_size = ir.ShapedType.get_dynamic_size()
         src_type = ir.MemRefType(source.type)
-        strides, _ = src_type.get_strides_and_offset()
-        layout = ir.StridedLayoutAttr.get(dyn, list(strides))
+        strides, src_offset = src_type.get_strides_and_offset()
+        offset = src_offset
+        for o, st in zip(offsets, strides):
+            if offset == dyn or not isinstance(o, int) or st == dyn:
+                offset = dyn
+            else:
+                offset += o * st
+        layout = ir.StridedLayoutAttr.get(offset, list(strides))
         out_type = ir.MemRefType.get([s if isinstance(s, int) else dyn_size for s in sizes],
                                      src_type.element_type, layout)
         return memref.SubViewOp(out_type, source,
@@ -644,6 +650,29 @@ class FunctionConverter:
                                 [o if isinstance(o, int) else dyn for o in offsets],
                                 [s if isinstance(s, int) else dyn_size for s in sizes],
                                 [1] * len(sizes)).result
+
+    def masked_view(self, p: Ptr, offsets: list, sizes: list) -> Any:
+        """The memory of the valid box of a masked access: a subview of the block's reinterpret_cast, or,
+        when the block starts before the base (a static negative offset, which memref layouts cannot
+        hold: e.g. x_ptr + offs - 1 masked by offs - 1 >= 0), a reinterpret_cast of the box itself."""
+        const = p.offset.const
+        if not (isinstance(const, int) and const < 0):
+            return self.subview(self.reinterpret(p), offsets, sizes)
+        start: Any = const
+        for o, c in zip(offsets, p.offset.coeffs):
+            start = self.m.add(start, self.m.mul(o, c))
+        dyn = ir.ShapedType.get_dynamic_stride_or_offset()
+        dyn_size = ir.ShapedType.get_dynamic_size()
+        coeffs = list(p.offset.coeffs)
+        static_strides = [c if isinstance(c, int) else dyn for c in coeffs]
+        static_offset = start if isinstance(start, int) and start >= 0 else dyn
+        layout = ir.StridedLayoutAttr.get(static_offset, static_strides)
+        out_type = ir.MemRefType.get([s if isinstance(s, int) else dyn_size for s in sizes], p.elem, layout)
+        return memref.ReinterpretCastOp(out_type, p.base, [] if static_offset != dyn else [self.m.value(start)],
+                                        [self.m.value(s) for s in sizes if not isinstance(s, int)],
+                                        [self.m.value(c) for c in coeffs if not isinstance(c, int)],
+                                        [static_offset], [s if isinstance(s, int) else dyn_size for s in sizes],
+                                        static_strides).result
 
     def _load_store_mask(self, op: Any, st: Ptr | BlockPtr, mask_value: Any | None) -> Mask | None:
         mask = None
@@ -676,10 +705,9 @@ class FunctionConverter:
         mask = self._load_store_mask(op, st, mask_v)
         p = self._as_ptr(st)
         elem = p.elem
-        view = self.reinterpret(p)
         tensor_type = ir.RankedTensorType.get(list(p.shape), elem)
         if mask is None:
-            self.replace(op, bufferization.ToTensorOp(tensor_type, view, restrict=True).result)
+            self.replace(op, bufferization.ToTensorOp(tensor_type, self.reinterpret(p), restrict=True).result)
             return
         buf = memref.AllocOp(ir.MemRefType.get(list(p.shape), elem), [], []).result
         fill_value = None
@@ -694,7 +722,7 @@ class FunctionConverter:
         if fill_value is not None:
             linalg.fill(fill_value, outs=[buf])
         offsets, sizes = mask.box(self.m)
-        memref.CopyOp(self.subview(view, offsets, sizes), self.subview(buf, offsets, sizes))
+        memref.CopyOp(self.masked_view(p, offsets, sizes), self.subview(buf, offsets, sizes))
         self.replace(op, bufferization.ToTensorOp(tensor_type, buf, restrict=True, writable=True).result)
 
     def _scalar_load(self, op: Any, p: Ptr, mask_v: Any | None, other_v: Any | None) -> Any:
@@ -731,9 +759,8 @@ class FunctionConverter:
             return
         mask = self._load_store_mask(op, st, mask_v)
         p = self._as_ptr(st)
-        view = self.reinterpret(p)
         if mask is None:
-            bufferization.MaterializeInDestinationOp(None, value, view, writable=True)
+            bufferization.MaterializeInDestinationOp(None, value, self.reinterpret(p), writable=True)
         else:
             offsets, sizes = mask.box(self.m)
             dyn = ir.ShapedType.get_dynamic_size()
@@ -746,7 +773,7 @@ class FunctionConverter:
                                           [o if isinstance(o, int) else dyn_off for o in offsets],
                                           [s if isinstance(s, int) else dyn for s in sizes],
                                           [1] * len(sizes)).result
-            bufferization.MaterializeInDestinationOp(None, piece, self.subview(view, offsets, sizes),
+            bufferization.MaterializeInDestinationOp(None, piece, self.masked_view(p, offsets, sizes),
                                                      writable=True)
         self.dead.append(op)
 

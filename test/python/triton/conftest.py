@@ -1,0 +1,55 @@
+"""Fixtures of the Triton front-end tests: a HexagonDriver per target, a persistent Triton cache.
+
+The tests are skipped when triton or torch is missing (`pip install -e .[triton,test]`).
+Compiled kernels are cached in build/cache/triton-cache (Triton's cache, keyed among others by a digest
+of hexopt's sources, so any change to hexopt recompiles); TRITON_CACHE_DIR overrides it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("triton")
+pytest.importorskip("torch")
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(HERE))  # the kernels module
+
+os.environ.setdefault("TRITON_CACHE_DIR", str(ROOT / "build" / "cache" / "triton-cache"))
+
+
+def _activate(target: str):
+    """Make a HexagonDriver the active Triton driver (there is no GPU driver to go back to: Triton's
+    reset_active() fails without one, so each test sets the driver it needs)."""
+    import triton
+
+    from hexopt.triton import HexagonDriver
+
+    driver = HexagonDriver(target=target)
+    triton.runtime.driver.set_active(driver)
+    return driver
+
+
+@pytest.fixture
+def host():
+    """HexagonDriver(target="host") active for the test."""
+
+    return _activate("host")
+
+
+@pytest.fixture
+def qemu():
+    """HexagonDriver(target="hexagon") active for the test (skipped without qemu-hexagon or zig)."""
+    from hexopt.backend.tools import zig_available
+
+    if shutil.which("qemu-hexagon") is None:
+        pytest.skip("qemu-hexagon not installed (apt-get install qemu-user)")
+    if not zig_available():
+        pytest.skip("ziglang not installed")
+    return _activate("hexagon")
