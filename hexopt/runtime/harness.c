@@ -93,6 +93,38 @@ static void *make_descriptor(void *data, int rank, const long *dims) {
   return d;
 }
 
+/* memrefCopy: what finalize-memref-to-llvm calls for a memref.copy between non-contiguous layouts
+ * (e.g. a masked Triton store into a subview). The host JIT gets it from MLIR's C runner utils; here
+ * is the same contract for the device: index-width elem_size, unranked descriptors {rank, desc *}. */
+typedef struct {
+  hx_index rank;
+  void *desc;
+} hx_unranked;
+
+void memrefCopy(hx_index elem_size, const hx_unranked *src, const hx_unranked *dst) {
+  int rank = (int)src->rank;
+  char *s_base = ((char **)src->desc)[1], *d_base = ((char **)dst->desc)[1];
+  const hx_index *s = (const hx_index *)((void **)src->desc + 2), *d = (const hx_index *)((void **)dst->desc + 2);
+  const hx_index *sizes = s + 1, *s_str = s + 1 + rank, *d_str = d + 1 + rank;
+  hx_index idx[MAX_RANK] = {0};
+  for (int i = 0; i < rank; i++)
+    if (sizes[i] == 0)
+      return;
+  for (;;) {
+    hx_index so = s[0], doff = d[0];
+    for (int i = 0; i < rank; i++) {
+      so += idx[i] * s_str[i];
+      doff += idx[i] * d_str[i];
+    }
+    memcpy(d_base + (size_t)doff * elem_size, s_base + (size_t)so * elem_size, (size_t)elem_size);
+    int i = rank - 1;
+    while (i >= 0 && ++idx[i] == sizes[i])
+      idx[i--] = 0;
+    if (i < 0)
+      return;
+  }
+}
+
 static double now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

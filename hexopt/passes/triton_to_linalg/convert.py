@@ -722,7 +722,9 @@ class FunctionConverter:
         if fill_value is not None:
             linalg.fill(fill_value, outs=[buf])
         offsets, sizes = mask.box(self.m)
-        memref.CopyOp(self.masked_view(p, offsets, sizes), self.subview(buf, offsets, sizes))
+        # linalg.copy, not memref.copy: a strided memref.copy lowers to a call of the C runner utils'
+        # memrefCopy, which the Hexagon runtime does not have; linalg.copy becomes loops.
+        linalg.copy(self.masked_view(p, offsets, sizes), outs=[self.subview(buf, offsets, sizes)])
         self.replace(op, bufferization.ToTensorOp(tensor_type, buf, restrict=True, writable=True).result)
 
     def _scalar_load(self, op: Any, p: Ptr, mask_v: Any | None, other_v: Any | None) -> Any:

@@ -46,10 +46,33 @@ def host():
 @pytest.fixture
 def qemu():
     """HexagonDriver(target="hexagon") active for the test (skipped without qemu-hexagon or zig)."""
+    _need_qemu()
+    return _activate("hexagon")
+
+
+def _need_qemu() -> None:
     from hexopt.backend.tools import zig_available
 
     if shutil.which("qemu-hexagon") is None:
         pytest.skip("qemu-hexagon not installed (apt-get install qemu-user)")
     if not zig_available():
         pytest.skip("ziglang not installed")
-    return _activate("hexagon")
+
+
+def pytest_configure(config):
+    """With HEXOPT_TRITON_TIMES=FILE, every compilation appends a JSON line (kernel, target, cache hit,
+    seconds) to FILE: the figures of tools/triton_report.py."""
+    path = os.environ.get("HEXOPT_TRITON_TIMES")
+    if not path:
+        return
+    import json
+
+    from triton import knobs
+
+    def listener(*, src, metadata, metadata_group, times, cache_hit):
+        seconds = (times.ir_initialization + sum(t for _, t in times.lowering_stages) + times.store_results) / 1e6
+        with open(path, "a") as f:
+            f.write(json.dumps({"kernel": metadata["name"], "target": metadata["target"].arch,
+                                "cache_hit": cache_hit, "seconds": seconds}) + "\n")
+
+    knobs.compilation.listener = listener
