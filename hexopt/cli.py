@@ -269,6 +269,7 @@ def _register_commands() -> None:
 
     for command in [compile_cmd, *COMMANDS]:
         cli.add_command(command)
+    cli.add_command(__import__("hexopt.commands.triton", fromlist=["triton_cmd"]).triton_cmd)
 
 
 _register_commands()

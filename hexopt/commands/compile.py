@@ -30,13 +30,19 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.option("--shared", metavar="LIB.so", default=None, help="also link the object into this shared library")
 @click.option("--keep", type=click.Path(file_okay=False), default=None,
               help="keep the intermediate LLVM-dialect MLIR here")
-def compile_cmd(input, output, pipeline, sets, emit, target, arch, opt, hvx_float, shared, keep) -> None:
-    """Compile a Linalg kernel (triton-shared IR) to a Hexagon object in one command.
+@click.option("--signature", multiple=True, metavar="NAME=TYPE,...",
+              help="with INPUT = FILE.py:KERNEL: parameter types, as for `hexopt triton`")
+@click.option("--constexpr", "constexprs", multiple=True, metavar="NAME=VALUE,...",
+              help="with INPUT = FILE.py:KERNEL: constexpr values, as for `hexopt triton`")
+def compile_cmd(input, output, pipeline, sets, emit, target, arch, opt, hvx_float, shared, keep, signature,
+                constexprs) -> None:
+    """Compile a Linalg kernel (triton-shared IR), or FILE.py:KERNEL (a @triton.jit kernel), to a Hexagon object.
 
     The same as `hexopt run PIPELINE INPUT` followed by `hexopt translate` (and `hexopt link`
     with --shared): every stage keeps its crash guard and its error messages.
     """
     from hexopt.cli import AtomicOutput, fail, parse_sets, read_input
+    from hexopt.commands.triton import is_triton_spec, triton_source
     from hexopt.guard import run_request
     from hexopt.pipeline import load_pipeline
 
@@ -51,7 +57,10 @@ def compile_cmd(input, output, pipeline, sets, emit, target, arch, opt, hvx_floa
         if str(p.values.get("index-bitwidth", wanted)) != wanted:
             raise HexoptError(f"pipeline '{p.name}' lowers with a {p.values['index-bitwidth']}-bit index; "
                               f"--target {target} needs {wanted}")
-        text, name = read_input(input)
+        if is_triton_spec(input):  # a @triton.jit kernel: its TTIR goes in (the pipeline converts it first)
+            text, name = triton_source(input, signature, constexprs)
+        else:
+            text, name = read_input(input)
         sources[name] = text
         with tempfile.TemporaryDirectory(prefix="hexopt-compile-") as d:
             lowered = os.path.join(keep, "kernel.llvm.mlir") if keep else os.path.join(d, "kernel.llvm.mlir")

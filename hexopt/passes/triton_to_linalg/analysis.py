@@ -308,8 +308,10 @@ def compare(m: IndexMath, predicate: int, lhs: Affine, rhs: Affine) -> Mask | No
         return None
     d = live[0]
     pred = predicate
-    bound = m.neg(diff.const)  # i_d PRED -const   (coeff +1)
-    if diff.coeffs[d] == -1:  # -i_d + const PRED 0  <=>  i_d PRED' const
+    # coeff +1: i_d PRED rhs.const - lhs.const;  coeff -1: -i_d + diff.const PRED 0 <=> i_d PRED' diff.const
+    if diff.coeffs[d] == 1:
+        bound = m.sub(rhs.const, lhs.const)
+    else:
         pred = _SWAPPED[pred]
         bound = diff.const
     lo: list[Expr] = [0] * len(shape)

@@ -764,19 +764,15 @@ class FunctionConverter:
         if mask is None:
             bufferization.MaterializeInDestinationOp(None, value, self.reinterpret(p), writable=True)
         else:
+            # The valid box is copied with linalg.copy (loops) from the value's buffer. A
+            # materialize_in_destination of a tensor.extract_slice into the subview would bufferize to a
+            # strided memref.copy, which lowers to a call of memrefCopy (MLIR's C runner utils): one
+            # element at a time, and not in the Hexagon runtime.
             offsets, sizes = mask.box(self.m)
-            dyn = ir.ShapedType.get_dynamic_size()
-            dyn_off = ir.ShapedType.get_dynamic_stride_or_offset()
-            slice_type = ir.RankedTensorType.get([s if isinstance(s, int) else dyn for s in sizes],
-                                                 element_type(value))
-            piece = tensor.ExtractSliceOp(slice_type, value,
-                                          [self.m.value(o) for o in offsets if not isinstance(o, int)],
-                                          [self.m.value(s) for s in sizes if not isinstance(s, int)], [],
-                                          [o if isinstance(o, int) else dyn_off for o in offsets],
-                                          [s if isinstance(s, int) else dyn for s in sizes],
-                                          [1] * len(sizes)).result
-            bufferization.MaterializeInDestinationOp(None, piece, self.masked_view(p, offsets, sizes),
-                                                     writable=True)
+            shape = shape_of(value)
+            buf = bufferization.ToBufferOp(ir.MemRefType.get(list(shape), element_type(value)), value,
+                                           read_only=True).result
+            linalg.copy(self.subview(buf, offsets, sizes), outs=[self.masked_view(p, offsets, sizes)])
         self.dead.append(op)
 
     # ------------------------------------------------------------------------------------------

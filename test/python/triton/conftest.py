@@ -38,9 +38,12 @@ def _activate(target: str):
 
 @pytest.fixture
 def host():
-    """HexagonDriver(target="host") active for the test."""
-
-    return _activate("host")
+    """The driver test_kernels.py runs every kernel with: HexagonDriver(target="host"), or the target in
+    $HEXOPT_TRITON_TEST_TARGET (`HEXOPT_TRITON_TEST_TARGET=hexagon` runs them all under qemu-hexagon)."""
+    target = os.environ.get("HEXOPT_TRITON_TEST_TARGET", "host")
+    if target == "hexagon":
+        _need_qemu()
+    return _activate(target)
 
 
 @pytest.fixture
