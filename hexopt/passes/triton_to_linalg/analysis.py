@@ -259,8 +259,14 @@ class Mask:
         return Mask(tuple(shape), tuple(0 for _ in shape), hi)
 
     def intersect(self, m: IndexMath, other: "Mask") -> "Mask":
-        return Mask(self.shape, tuple(m.max(a, b) for a, b in zip(self.lo, other.lo)),
-                    tuple(m.min(a, b) for a, b in zip(self.hi, other.hi)))
+        def lo(a: Expr, b: Expr) -> Expr:  # a bound of 0 or below bounds nothing
+            return b if isinstance(a, int) and a <= 0 else a if isinstance(b, int) and b <= 0 else m.max(a, b)
+
+        def hi(a: Expr, b: Expr, n: int) -> Expr:  # nor does one at or past the end
+            return b if isinstance(a, int) and a >= n else a if isinstance(b, int) and b >= n else m.min(a, b)
+
+        return Mask(self.shape, tuple(lo(a, b) for a, b in zip(self.lo, other.lo)),
+                    tuple(hi(a, b, n) for a, b, n in zip(self.hi, other.hi, self.shape)))
 
     def expand_dims(self, axis: int) -> "Mask":
         return Mask(self.shape[:axis] + (1,) + self.shape[axis:], self.lo[:axis] + (0,) + self.lo[axis:],

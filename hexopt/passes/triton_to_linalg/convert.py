@@ -450,7 +450,10 @@ class FunctionConverter:
         elem = element_type(res)
         zero = self.scalar_const(elem, 0)
         init = _value(linalg.fill(zero, outs=[self.empty(shape_of(res), elem)]))
-        product = _value(linalg.matmul(a, b, outs=[init]))
+        # explicit maps: the Python builder leaves them out, the parser fills them in; passes read them
+        d0, d1, d2 = (ir.AffineDimExpr.get(i) for i in range(3))
+        maps = [ir.AffineMap.get(3, 0, [d0, d2]), ir.AffineMap.get(3, 0, [d2, d1]), ir.AffineMap.get(3, 0, [d0, d1])]
+        product = _value(linalg.matmul(a, b, outs=[init], indexing_maps=maps))
         if self.number_of.get(c) == 0:
             self.replace(op, product)
             return

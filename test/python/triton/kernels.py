@@ -184,6 +184,17 @@ def softmax_rows_kernel(x_ptr, y_ptr, ROWS_PER_PROGRAM: tl.constexpr, N_COLS: tl
 
 
 @triton.jit
+def _hypot(a, b):
+    return tl.sqrt(a * a + b * b)
+
+
+@triton.jit
+def norm_kernel(x_ptr, out_ptr, BLOCK: tl.constexpr):
+    """The L2 norm through a combine function with no identity element hexopt knows."""
+    tl.store(out_ptr, tl.reduce(tl.load(x_ptr + tl.arange(0, BLOCK)), 0, _hypot))
+
+
+@triton.jit
 def online_softmax_kernel(x_ptr, y_ptr, N_COLS: tl.constexpr, BLOCK: tl.constexpr):
     """Pass 1 keeps a running max and sum over column blocks; pass 2 writes exp(x - max) / sum."""
     row = tl.program_id(0)
@@ -265,17 +276,17 @@ def libdevice_kernel(x_ptr, rsqrt_ptr, tanh_ptr, sigmoid_ptr, BLOCK: tl.constexp
 
 
 @triton.jit
-def rope_kernel(x_ptr, y_ptr, SEQ: tl.constexpr, DIM: tl.constexpr, BASE: tl.constexpr):
+def rope_kernel(x_ptr, y_ptr, base, SEQ: tl.constexpr, DIM: tl.constexpr):
     """Rotary embedding of interleaved pairs for one sequence (SEQ x DIM), one program.
 
     y[s, 2i] = x[s, 2i] cos(s w_i) - x[s, 2i+1] sin(s w_i);  y[s, 2i+1] = x[s, 2i+1] cos + x[s, 2i] sin,
-    with w_i = BASE^(-2i/DIM) computed as exp(-log(BASE) 2i/DIM).
+    with w_i = base^(-2i/DIM) computed as exp(-log(base) 2i/DIM).
     """
     pos = tl.arange(0, SEQ)
     lane = tl.arange(0, SEQ * DIM).reshape(SEQ, DIM) % DIM
     even = lane % 2 == 0
     pair = tl.where(even, lane, lane - 1).to(tl.float32)
-    freq = tl.exp(-tl.log(BASE) * pair / DIM)
+    freq = tl.exp(-tl.log(base) * pair / DIM)
     angle = pos[:, None].to(tl.float32) * freq
     offs = pos[:, None] * DIM + tl.arange(0, DIM)[None, :]
     col = tl.arange(0, DIM)[None, :]

@@ -164,6 +164,19 @@ def test_matmul_f16(host):
     check(c, (a.float() @ b.float()), torch.float16)
 
 
+VECTORIZE_255 = ("hexagon-vectorization fails ('Failed to apply named transform sequence') on the reduction of the "
+                 "255 elements after the first, which a combine function without a known identity reduces")
+
+
+@pytest.mark.parametrize("options", [pytest.param({}, marks=pytest.mark.xfail(reason=VECTORIZE_255, strict=True)),
+                                     {"enableVectorization": False}], ids=["default", "no-vectorization"])
+def test_norm_custom_combine(host, options):
+    x = torch.rand(256)
+    out = torch.zeros(1)
+    K.norm_kernel[(1,)](x, out, BLOCK=256, **options)
+    check(out, torch.linalg.vector_norm(x).reshape(1))
+
+
 def test_sum(host):
     n = 1000
     x = torch.rand(n)
@@ -212,5 +225,5 @@ def test_rope(host, dtype):
     seq, dim = 8, 32
     x = torch.rand(seq, dim, dtype=dtype)
     y = torch.empty_like(x)
-    K.rope_kernel[(1,)](x, y, SEQ=seq, DIM=dim, BASE=10000.0)
+    K.rope_kernel[(1,)](x, y, 10000.0, SEQ=seq, DIM=dim)
     check(y, _rope_reference(x, 10000.0), dtype)
