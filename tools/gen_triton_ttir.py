@@ -2,15 +2,22 @@
 
     python tools/gen_triton_ttir.py           # rewrite the inputs (needs triton: pip install -e .[triton])
     python tools/gen_triton_ttir.py --check   # exit 1 if a stored input differs from what Triton emits now
+    python tools/gen_triton_ttir.py --triton37 /path/to/python   # the *.tt37.ttir inputs (block pointers)
 
 Each input is `hexopt triton FILE.py:KERNEL --emit ttir` of a kernel in test/python/triton/, with the
 absolute path in its locations made relative to the repository, so that the lit suite runs without
 Triton and its diagnostics name test/python/triton/<file>.py.
+
+The `*.tt37` inputs come from Triton 3.5-3.7, whose TTIR keeps block pointers as tt.make_tensor_ptr /
+tt.advance (3.8 lowers them to pointer arithmetic): give a Python that has triton 3.7 installed (its
+front end runs hexopt.triton.child with this checkout on PYTHONPATH; it needs nothing else of hexopt's).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +57,39 @@ SPECS: dict[str, tuple[str, str, str]] = {
     "rope": (f"{KERNELS}:rope_kernel", f"x_ptr={P16},y_ptr={P16},base=fp32", "SEQ=8,DIM=32"),
     "gather": ("test/python/triton/unsupported.py:gather_kernel", f"x_ptr={P16},idx_ptr=*i32:16,out_ptr={P16}",
                "BLOCK=64"),
+    "atomic": ("test/python/triton/unsupported.py:atomic_kernel", f"x_ptr={P16},out_ptr={P16}", "BLOCK=64"),
+    "even_mask": ("test/python/triton/unsupported.py:even_mask_kernel", f"x_ptr={P16},out_ptr={P16}", "BLOCK=64"),
+    "select_pointer": ("test/python/triton/unsupported.py:select_pointer_kernel",
+                       f"x_ptr={P16},y_ptr={P16},out_ptr={P16},flag=i32", "BLOCK=64"),
 }
+
+
+#: inputs made with Triton 3.7 (block pointers as tt.make_tensor_ptr / tt.advance)
+SPECS_37: dict[str, tuple[str, str, str]] = {
+    "attention_fwd_kernel.tt37": SPECS["attention_fwd_kernel"],
+    "vadd_2d_block_ptr.tt37": SPECS["vadd_2d_block_ptr"],
+    "online_softmax.tt37": SPECS["online_softmax"],
+    "block_ptr_boundary.tt37": (f"{KERNELS}:vadd_block_ptr_boundary_kernel", f"a_ptr={P16},c_ptr={P16},rows=i32,"
+                                "cols=i32", "BLOCK_R=32,BLOCK_C=64"),
+}
+
+
+def generate_with(python: str, name: str) -> str:
+    """The input made by another Python's triton through hexopt.triton.child (this checkout on PYTHONPATH)."""
+    from hexopt.commands.triton import _pairs, parse_signature
+
+    spec, signature, constexprs = SPECS_37[name]
+    file, _, kernel = spec.rpartition(":")
+    sig, attrs = parse_signature([signature])
+    request = {"file": str(ROOT / file), "kernel": kernel, "signature": sig, "attrs": attrs,
+               "constexprs": dict(_pairs([constexprs], "--constexpr")) if constexprs else {}}
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([python, "-m", "hexopt.triton.child"], input=json.dumps(request), capture_output=True,
+                          text=True, env=env, cwd=ROOT)
+    reply = json.loads(proc.stdout or "{}")
+    if "ttir" not in reply:
+        raise SystemExit(f"{name}: {reply.get('error') or proc.stderr}")
+    return reply["ttir"].replace(f'"{ROOT}/', '"')
 
 
 def generate(name: str) -> str:
@@ -67,11 +106,13 @@ def generate(name: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("--triton37", metavar="PYTHON", help="regenerate the *.tt37 inputs with this Python's triton")
     parser.add_argument("names", nargs="*", help=f"inputs to regenerate (default: all of {', '.join(SPECS)})")
     args = parser.parse_args()
     stale = []
-    for name in args.names or list(SPECS):
-        text = generate(name)
+    names = args.names or list(SPECS_37 if args.triton37 else SPECS)
+    for name in names:
+        text = generate_with(args.triton37, name) if args.triton37 else generate(name)
         path = INPUTS / f"{name}.ttir"
         if args.check:
             if not path.exists() or path.read_text() != text:

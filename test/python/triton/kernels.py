@@ -34,6 +34,18 @@ def vadd_2d_block_ptr_kernel(a_ptr, b_ptr, c_ptr, ROWS: tl.constexpr, COLS: tl.c
 
 
 @triton.jit
+def vadd_block_ptr_boundary_kernel(a_ptr, c_ptr, rows, cols, BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
+    """c = a + 1 on a rows x cols matrix, in blocks that overhang its edges (boundary_check, zero padding)."""
+    offsets = (tl.program_id(0) * BLOCK_R, tl.program_id(1) * BLOCK_C)
+    a_blk = tl.make_block_ptr(a_ptr, shape=(rows, cols), strides=(cols, 1), offsets=offsets,
+                              block_shape=(BLOCK_R, BLOCK_C), order=(1, 0))
+    c_blk = tl.make_block_ptr(c_ptr, shape=(rows, cols), strides=(cols, 1), offsets=offsets,
+                              block_shape=(BLOCK_R, BLOCK_C), order=(1, 0))
+    a = tl.load(a_blk, boundary_check=(0, 1), padding_option="zero")
+    tl.store(c_blk, a + 1.0, boundary_check=(0, 1))
+
+
+@triton.jit
 def vadd_masked_kernel(a_ptr, b_ptr, c_ptr, n, BLOCK: tl.constexpr):
     first = tl.program_id(0) * BLOCK
     idx = first + tl.arange(0, BLOCK)

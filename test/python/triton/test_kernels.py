@@ -38,6 +38,14 @@ def test_vadd_2d_block_ptr(host):
     check(c, a + b)
 
 
+def test_block_ptr_boundary_check(host):
+    rows, cols = 50, 70
+    a = torch.rand(rows, cols)
+    c = torch.zeros(rows, cols)
+    K.vadd_block_ptr_boundary_kernel[(2, 2)](a, c, rows, cols, BLOCK_R=32, BLOCK_C=64)
+    check(c, a + 1)
+
+
 @pytest.mark.parametrize("grid", [1, 2, 4])
 def test_vadd_masked_multi_program(host, grid):
     n = 1000
