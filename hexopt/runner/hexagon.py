@@ -47,11 +47,11 @@ def call_stub(sig: abi.KernelSignature) -> str:
             proto += [_C_TYPES[p.type], "void *"]
             actual += [f"({_C_TYPES[p.type]})args[{i}].rank", f"args[{i}].desc"]
         else:
-            if p.type not in ("i32", "i16", "i8", "i1"):
+            if p.type not in ("i32", "i16", "i8", "i1", "f32"):
                 raise BackendError(f"@{sig.name}: scalar argument {i} of type {p.type} is not supported by the"
-                                   " Hexagon harness (i32 only)")
+                                   " Hexagon harness (i32 and f32 only)")
             proto.append(_C_TYPES[p.type])
-            actual.append(f"({_C_TYPES[p.type]})args[{i}].i32")
+            actual.append(f"args[{i}].f32" if p.type == "f32" else f"({_C_TYPES[p.type]})args[{i}].i32")
     proto += ["int32_t"] * abi.GRID_ARGS
     actual += [f"grid[{k}]" for k in range(abi.GRID_ARGS)]
     return (
@@ -156,6 +156,8 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
                 np.ascontiguousarray(a).tofile(src)
                 dst = os.path.join(d, f"out{i}.bin") if i in outputs else "-"
                 lines.append(f"memref {_DTYPES[a.dtype]} {a.ndim} {' '.join(map(str, a.shape))} {src} {dst}")
+            elif isinstance(a, (float, np.floating)):
+                lines.append(f"scalarf {float(a)!r}")
             else:
                 lines.append(f"scalar {int(a)}")
         for i, want in (expect or {}).items():

@@ -9,6 +9,7 @@
  *   threads N                         async runtime workers (default: runtime's default)
  *   memref DTYPE RANK D0 .. Dn IN OUT a tensor argument; IN/OUT are raw little-endian files or '-'
  *   scalar VALUE                      an i32 argument
+ *   scalarf VALUE                     an f32 argument
  *   check ARG EXPECTED RTOL ATOL      compare memref argument #ARG (0-based) with a raw f32 file
  *
  * Each run calls the kernel once per program id (x fastest), with the six trailing ints
@@ -192,6 +193,10 @@ int main(int argc, char **argv) {
       args[nargs].is_memref = 0;
       args[nargs].i32 = (int32_t)v;
       nargs++;
+    } else if (!strcmp(word, "scalarf")) {
+      if (nargs == MAX_ARGS || fscanf(spec, "%f", &args[nargs].f32) != 1)
+        fail("bad scalarf line", NULL);
+      args[nargs++].is_memref = 0;
     } else if (!strcmp(word, "check")) {
       if (ncheck == MAX_ARGS || fscanf(spec, "%d %1023s %lf %lf", &check_arg[ncheck], check_file[ncheck],
                                       &check_rtol[ncheck], &check_atol[ncheck]) != 4)

@@ -15,12 +15,13 @@ typedef int64_t hx_index;
 #endif
 
 /* One kernel argument before the six grid ints: a memref (unranked ABI: rank + pointer to a
- * ranked descriptor) or an i32 scalar. */
+ * ranked descriptor) or an i32 / f32 scalar. */
 typedef struct hx_arg {
   int is_memref;
   hx_index rank;
   void *desc; /* {T *allocated, T *aligned, index offset, index sizes[rank], index strides[rank]} */
   int32_t i32;
+  float f32;
 } hx_arg;
 
 /* Generated per kernel: calls the kernel once for the program (grid[3..5]) of grid[0..2]. */

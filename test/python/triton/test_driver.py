@@ -166,8 +166,9 @@ def test_qemu_softmax_without_split_reduction(qemu):
     assert torch.allclose(y, torch.softmax(x, dim=1))
 
 
-def test_qemu_float_scalar_is_a_clear_error(qemu):
-    """The qemu harness passes i32 scalars only."""
-    a, c = torch.rand(256), torch.zeros(256)
-    with pytest.raises(Exception, match="scalar argument 2 of type f32 is not supported by the Hexagon harness"):
-        K.vadd_scalar_kernel[(1,)](a, c, 2.5, 256, BLOCK=256)
+def test_qemu_float_scalar(qemu):
+    """A runtime f32 scalar (alpha) through the qemu harness."""
+    n = 1000
+    a, c = torch.rand(n), torch.zeros(n)
+    K.vadd_scalar_kernel[(4,)](a, c, 2.5, n, BLOCK=256)
+    assert torch.allclose(c, a + 2.5)
