@@ -114,7 +114,7 @@ def _tensor_memory(arg: Any, elem: str) -> np.ndarray:
     if arg.numel():
         n = 1 + sum((s - 1) * st for s, st in zip(arg.shape, arg.stride()))
     carrier = np.dtype(_CARRIER[elem])
-    buf = (ctypes.c_byte * (n * carrier.itemsize)).from_address(arg.data_ptr())
+    buf: Any = (ctypes.c_byte * (n * carrier.itemsize)).from_address(arg.data_ptr())
     return np.frombuffer(buf, dtype=carrier, count=n)
 
 

@@ -139,10 +139,11 @@ def _normalize_sets(value: Any) -> tuple:
     """`sets=` as {"num-threads": 2}, ["num-threads=2", ...] or ((k, v), ...) -> sorted ((k, "v"), ...)."""
     if not value:
         return ()
+    items: list[tuple[Any, Any]]
     if isinstance(value, dict):
         items = list(value.items())
     elif isinstance(value, str):
-        items = [tuple(p.split("=", 1)) for p in value.split(",") if p.strip()]
+        items = [(p.partition("=")[0], p.partition("=")[2]) for p in value.split(",") if p.strip()]
     else:
         items = []
         for item in value:

@@ -333,8 +333,8 @@ class FunctionConverter:
         src, res = op.operands[0], op.results[0]
         shape = shape_of(res)
         if is_ptr(src.type):
-            p = self._ptr(op, src)
-            if not isinstance(p, Ptr) or p.shape:
+            p = self._plain_ptr(op, src)
+            if p.shape:
                 raise fail(op, "only a scalar pointer can be splat")
             self.ptrs[res] = Ptr(p.base, p.elem, Affine.uniform(shape, p.offset.const))
             self.dead.append(op)
@@ -379,7 +379,7 @@ class FunctionConverter:
         src, res = op.operands[0], op.results[0]
         shape = shape_of(res)
         if is_ptr(src.type):
-            p = self._ptr(op, src)
+            p = self._plain_ptr(op, src)
             self.ptrs[res] = Ptr(p.base, p.elem, p.offset.broadcast(shape))
             self.dead.append(op)
             return
@@ -391,7 +391,7 @@ class FunctionConverter:
         src, res = op.operands[0], op.results[0]
         axis = int_attr(op, "axis", 0)
         if is_ptr(src.type):
-            p = self._ptr(op, src)
+            p = self._plain_ptr(op, src)
             self.ptrs[res] = Ptr(p.base, p.elem, p.offset.expand_dims(axis))
             self.dead.append(op)
             return
@@ -403,7 +403,7 @@ class FunctionConverter:
         src, res = op.operands[0], op.results[0]
         shape = shape_of(res)
         if is_ptr(src.type):
-            p = self._ptr(op, src)
+            p = self._plain_ptr(op, src)
             off = p.offset.reshape(shape)
             if off is None:
                 raise fail(op, "reshaping a pointer tensor is supported only when it adds or drops unit dimensions")
@@ -566,6 +566,12 @@ class FunctionConverter:
     # ------------------------------------------------------------------------------------------
     # pointers
     # ------------------------------------------------------------------------------------------
+    def _plain_ptr(self, op: Any, v: Any) -> Ptr:
+        st = self._ptr(op, v)
+        if not isinstance(st, Ptr):
+            raise fail(op, "this operation on a block pointer is not supported")
+        return st
+
     def _ptr(self, op: Any, v: Any) -> Ptr | BlockPtr:
         st = self.ptrs.get(v)
         if st is None:

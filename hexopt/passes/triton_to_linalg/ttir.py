@@ -68,9 +68,9 @@ def attr(op: Any, name: str) -> Any | None:
     return attrs[name] if name in attrs else None
 
 
-def int_attr(op: Any, name: str, default: int | None = None) -> int | None:
+def int_attr(op: Any, name: str, default: int = 0) -> int:
     a = attr(op, name)
-    return default if a is None else ir.IntegerAttr(a).value
+    return default if a is None else int(ir.IntegerAttr(a).value)
 
 
 def i32_array(op: Any, name: str) -> list[int]:
@@ -78,11 +78,11 @@ def i32_array(op: Any, name: str) -> list[int]:
     if a is None:
         return []
     if isinstance(a, ir.DenseI32ArrayAttr) or isinstance(a, ir.DenseI64ArrayAttr):
-        return list(a)
+        return [int(x) for x in a]
     try:
-        return list(ir.DenseI32ArrayAttr(a))
+        return [int(x) for x in ir.DenseI32ArrayAttr(a)]
     except (ValueError, TypeError):
-        return [ir.IntegerAttr(x).value for x in ir.ArrayAttr(a)]
+        return [int(ir.IntegerAttr(x).value) for x in ir.ArrayAttr(a)]
 
 
 def str_attr(op: Any, name: str) -> str | None:
