@@ -50,7 +50,12 @@ def diagnostics_of(error: Any, source_name: str) -> list[Diagnostic]:
         if file == "-":
             file = source_name
         sev = severity or str(info.severity).rsplit(".", 1)[-1].lower()
-        return Diagnostic(info.message, sev if sev in ("error", "warning", "note", "remark") else "error",
+        message = info.message
+        if "unregistered dialect" in message:  # MLIR suggests a flag of mlir-opt's that hexopt does not have
+            what = "type" if " type created " in message else "attribute" if " attribute created " in message \
+                else "operation"
+            message = f"{what} of a dialect hexopt does not know (none of its passes can handle it)"
+        return Diagnostic(message, sev if sev in ("error", "warning", "note", "remark") else "error",
                           file, line, col, [convert(n, "note") for n in info.notes])
 
     for info in getattr(error, "error_diagnostics", []) or []:
@@ -77,12 +82,16 @@ def parse_module(text: str, source_name: str = "-", verify: bool = True) -> Any:
 
 
 def _inject_faults(spec: PassSpec) -> None:
-    """Test hooks: make a pass raise a Python exception or abort the process, by name."""
+    """Test hooks, by pass name: HEXOPT_INJECT_FAULT raises a Python exception in the pass,
+    HEXOPT_INJECT_ABORT aborts the process (as an assertion in the bindings does), HEXOPT_INJECT_HANG
+    makes the pass sleep for a minute (to test interrupts)."""
     if os.environ.get("HEXOPT_INJECT_FAULT") == spec.name:
         raise RuntimeError(f"fault injected into '{spec.name}' by HEXOPT_INJECT_FAULT")
     if os.environ.get("HEXOPT_INJECT_ABORT") == spec.name:
         sys.stderr.flush()
         os.abort()
+    if os.environ.get("HEXOPT_INJECT_HANG") == spec.name:
+        time.sleep(60)
 
 
 def run_pass(module: Any, spec: PassSpec, verify: bool = True, source_name: str = "-") -> None:

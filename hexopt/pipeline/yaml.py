@@ -123,11 +123,11 @@ class _Loader:
             mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
             msg = f"invalid YAML: {getattr(e, 'problem', None) or e}"
             if mark is None:
-                raise PipelineError(msg, [Diagnostic(msg, "error", p)]) from None
+                raise PipelineError(msg, [Diagnostic(msg, "error", p, 1, 1)]) from None
             raise PipelineError(msg, [Diagnostic(msg, "error", p, mark.line + 1, mark.column + 1)]) from None
         except RecursionError:
             msg = f"invalid YAML: nested more than the parser can follow (at most {MAX_DEPTH} levels)"
-            raise PipelineError(msg, [Diagnostic(msg, "error", p)]) from None
+            raise PipelineError(msg, [Diagnostic(msg, "error", p, 1, 1)]) from None
         if node is None:
             raise PipelineError("empty pipeline file", [Diagnostic("empty pipeline file", "error", p, 1, 1)])
         self._check_size(p, node)
@@ -342,6 +342,9 @@ def _expand(loader: _Loader, entries: list[tuple[Any, str, tuple[str, ...]]], en
         by = {k: (kn, v) for k, kn, v in fields}
         if "if" in by:
             cond_node = by["if"][1]
+            if not isinstance(cond_node, yaml.ScalarNode):
+                raise loader.err(path, cond_node, "'if' must be a condition: NAME, not NAME, NAME == VALUE or "
+                                                  "NAME != VALUE")
             if not _condition(loader.value(cond_node), env, lambda m, n=cond_node, p=path: loader.err(p, n, m)):
                 continue
         if "include" in by:
