@@ -8,6 +8,7 @@ bindings cannot take the user's session down; `hexopt.lowering` is the caller's 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import sys
 import tempfile
@@ -190,6 +191,7 @@ def run_pipeline(module: Any, specs: list[PassSpec], options: RunOptions | None 
     if opts.dump_dir:
         prepare_dump_dir(opts.dump_dir)
         write_dump(os.path.join(opts.dump_dir, "00-input.mlir"), str(module))
+        write_dump(os.path.join(opts.dump_dir, "timings.json"), "[]")  # seconds of the passes so far (hexopt.report)
     for index, spec in enumerate(specs):
         if opts.on_start:
             opts.on_start(index, spec)
@@ -204,6 +206,7 @@ def run_pipeline(module: Any, specs: list[PassSpec], options: RunOptions | None 
             _print_ir(module, spec.text())
         if opts.dump_dir:
             write_dump(os.path.join(opts.dump_dir, f"{index + 1:02d}-{spec.name}.mlir"), str(module))
+            write_dump(os.path.join(opts.dump_dir, "timings.json"), json.dumps([[t.name, t.seconds] for t in opts.timings]))
     return opts.timings
 
 

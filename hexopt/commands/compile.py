@@ -21,8 +21,11 @@ from .common import CONTEXT, fail, parse_assignments, pipeline_options, read_inp
 @click.option("--shared", metavar="LIB.so", default=None, help="also link the object into this shared library")
 @click.option("--keep", type=click.Path(file_okay=False), default=None,
               help="keep the intermediate LLVM-dialect MLIR here (kernel.llvm.mlir)")
+@click.option("--report", metavar="PATH", default=None,
+              help="write an HTML report of every stage and the back-end figures; $HEXOPT_REPORT too")
 def compile_cmd(input: str, output: str, pipeline: str | None, sets: tuple[str, ...], emit: str, target: str,
-                arch: str | None, opt: int, hvx_float: bool, shared: str | None, keep: str | None) -> None:
+                arch: str | None, opt: int, hvx_float: bool, shared: str | None, keep: str | None,
+                report: str | None) -> None:
     """Compile a Linalg kernel (triton-shared IR) to a Hexagon object in one command.
 
     The same as `hexopt run PIPELINE INPUT` followed by `hexopt translate` (and `hexopt link`
@@ -49,15 +52,22 @@ def compile_cmd(input: str, output: str, pipeline: str | None, sets: tuple[str, 
         check_writable(shared)
         text, name = read_input(input)
         sources[name] = text
-        lowered = lower(text, p.passes, source_name=name).text
-        if keep:
-            os.makedirs(keep, exist_ok=True)
-            write_output(os.path.join(keep, "kernel.llvm.mlir"), lowered)
-        if emit == "mlir":
-            write_output(output, lowered)
-            return
-        data = translate_guarded(options, emit, text=lowered)
-        write_output(output, data if emit == "obj" else data.decode())
+        from hexopt.report import report_run
+
+        with report_run(report, specs=p.passes, input_name=name, pipeline_name=p.name, input_text=text) as rep:
+            lowered = lower(text, p.passes, source_name=name, dump_dir=rep.dump_dir).text
+            if keep:
+                os.makedirs(keep, exist_ok=True)
+                write_output(os.path.join(keep, "kernel.llvm.mlir"), lowered)
+            if emit == "mlir":
+                write_output(output, lowered)
+                return
+            data = translate_guarded(options, emit, text=lowered)
+            write_output(output, data if emit == "obj" else data.decode())
+            if rep.path:
+                from hexopt.report.backend import compile_figures
+
+                rep.backend.update(compile_figures(options, emit, output, lowered))
         if shared:
             from hexopt.backend.link import link_shared
 

@@ -29,10 +29,12 @@ from .common import CONTEXT, fail, parse_assignments, read_input
 @click.option("--repro-dir", metavar="DIR",
               help="Where to save a reproducer when a pass fails or crashes [default: a new directory under "
                    "hexopt's cache, ~/.cache/hexopt/repro]")
+@click.option("--report", metavar="PATH", help="Write an HTML report of every stage (also of a failed run); "
+                                            "$HEXOPT_REPORT too.")
 @click.option("--in-process", is_flag=True, hidden=True, help="Run without the crash guard (debugging, benchmarks).")
 def run_cmd(args: tuple[str, ...], text_pipeline: str | None, output: str | None, sets: tuple[str, ...],
             print_ir_after_all: bool, print_ir_after: tuple[str, ...], dump_dir: str | None, stop_after: str | None,
-            timing: bool, no_verify: bool, repro_dir: str | None, in_process: bool) -> None:
+            timing: bool, no_verify: bool, repro_dir: str | None, report: str | None, in_process: bool) -> None:
     """Run a pipeline on INPUT (a path, or - for stdin) and print the result.
 
     PIPELINE is a YAML file or the name of a shipped pipeline (hexagon, host, baseline, ...;
@@ -59,10 +61,15 @@ def run_cmd(args: tuple[str, ...], text_pipeline: str | None, output: str | None
         check_writable(output)
         text, name = read_input(input_path)
         sources[name] = text
-        result = lower(text, specs, source_name=name, guarded=not in_process, verify=not no_verify,
-                       print_ir_after_all=print_ir_after_all, print_ir_after=print_ir_after, dump_dir=dump_dir,
-                       repro_dir=repro_dir)
-        write_output(output, result.text)
+        from hexopt.report import report_run
+
+        label = text_pipeline if text_pipeline is not None else (args[0] if len(args) == 2 else "hexagon")
+        with report_run(report, specs=specs, input_name=name, pipeline_name=label, dump_dir=dump_dir,
+                        input_text=text) as rep:
+            result = lower(text, specs, source_name=name, guarded=not in_process, verify=not no_verify,
+                           print_ir_after_all=print_ir_after_all, print_ir_after=print_ir_after,
+                           dump_dir=rep.dump_dir, repro_dir=repro_dir)
+            write_output(output, result.text)
         if timing:
             _print_timing(result.timings)
     except HexoptError as e:
