@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from hexopt.errors import BackendError
 
 HEXAGON_TRIPLE = "hexagon-unknown-linux-musl"
-# REFERENCE.md; equal to what LLVM 22's Hexagon target machine reports.
+# docs/reference.md: the reference translator's layout, equal to what LLVM 22's Hexagon target machine reports.
 HEXAGON_DATA_LAYOUT = (
     "e-m:e-p:32:32:32-a:0-n16:32-i64:64:64-i32:32:32-i16:16:16-i1:8:8-f32:32:32-f64:64:64"
     "-v32:32:32-v64:64:64-v512:512:512-v1024:1024:1024-v2048:2048:2048"
