@@ -19,14 +19,14 @@ class Diagnostic:
     file: str | None = None
     line: int | None = None
     col: int | None = None
-    notes: list["Diagnostic"] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"message": self.message, "severity": self.severity, "file": self.file, "line": self.line,
                 "col": self.col, "notes": [n.to_json() for n in self.notes]}
 
     @classmethod
-    def from_json(cls, d: dict) -> "Diagnostic":
+    def from_json(cls, d: dict) -> Diagnostic:
         return cls(d["message"], d.get("severity", "error"), d.get("file"), d.get("line"), d.get("col"),
                    [cls.from_json(n) for n in d.get("notes", [])])
 

@@ -9,6 +9,7 @@ Used by test/python/test_report.py and tools/bench_report.py.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -182,10 +183,8 @@ class Chromium:
     def close(self) -> None:
         try:
             if getattr(self, "ws", None):
-                try:
+                with contextlib.suppress(Exception):
                     self.send("Browser.close")
-                except Exception:
-                    pass
                 self.ws.close()
         finally:
             if self.proc.poll() is None:
@@ -197,7 +196,7 @@ class Chromium:
                     self.proc.wait()
             shutil.rmtree(self.profile, ignore_errors=True)
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -13,17 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hexopt.errors import BackendError
-from hexopt.toolchain import llvm_tool, lld, run_tool
+from hexopt.toolchain import lld, llvm_tool, run_tool
 
 ASYNC_RUNTIME_PREFIX = "mlirAsyncRuntim"  # covers the lowering's misspelled GetNumWorkerThreads
 # What the C library / libm of a Hexagon Linux (musl) or QuRT device provides and lowered code calls.
-LIBC_SYMBOLS = frozenset("""
-    malloc free calloc realloc aligned_alloc posix_memalign memcpy memmove memset memcmp abort exit puts
-    printf fprintf putchar fflush stdout stderr
-    expf exp2f logf log2f log10f sqrtf powf sinf cosf tanf tanhf erff fmaf fminf fmaxf fabsf floorf ceilf
-    roundf truncf rintf nearbyintf fmodf exp exp2 log log2 log10 sqrt pow sin cos tan tanh erf fma fmin fmax
-    fabs floor ceil round trunc rint nearbyint fmod
-""".split())
+LIBC_SYMBOLS = frozenset(["malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign", "memcpy", "memmove", "memset", "memcmp", "abort", "exit", "puts", "printf", "fprintf", "putchar", "fflush", "stdout", "stderr", "expf", "exp2f", "logf", "log2f", "log10f", "sqrtf", "powf", "sinf", "cosf", "tanf", "tanhf", "erff", "fmaf", "fminf", "fmaxf", "fabsf", "floorf", "ceilf", "roundf", "truncf", "rintf", "nearbyintf", "fmodf", "exp", "exp2", "log", "log2", "log10", "sqrt", "pow", "sin", "cos", "tan", "tanh", "erf", "fma", "fmin", "fmax", "fabs", "floor", "ceil", "round", "trunc", "rint", "nearbyint", "fmod"])
 BUILTIN_PREFIXES = ("__hexagon_", "__divsi3", "__udivsi3", "__modsi3", "__umodsi3", "__divdi3", "__udivdi3",
                     "__moddi3", "__umoddi3", "__ashldi3", "__lshrdi3", "__ashrdi3", "__muldi3", "__mulsf3",
                     "__divsf3", "__extend", "__trunc", "__fix", "__float", "__truncdfsf2", "__gnu_")

@@ -37,7 +37,7 @@ class TargetOptions:
     hvx_float: bool = True  # False: scalar float code that qemu-hexagon 7.2 can execute
     opt_level: int = 3
 
-    def resolve(self) -> "TargetOptions":
+    def resolve(self) -> TargetOptions:
         if self.target not in TARGETS:
             raise BackendError(f"unknown target '{self.target}' (expected one of: {', '.join(TARGETS)})")
         if not 0 <= self.opt_level <= 3:

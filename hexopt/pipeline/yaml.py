@@ -19,6 +19,7 @@ import yaml
 from hexopt.diagnostics import Diagnostic
 from hexopt.errors import PipelineError
 from hexopt.options import TYPES, OptionError, OptionSpec, did_you_mean, format_value
+
 from .spec import ANCHORS, Origin, PassSpec, error_at, to_text, validate_specs
 
 PIPELINE_DIR = Path(__file__).resolve().parent.parent / "pipelines"

@@ -19,9 +19,10 @@ import os
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import HexoptError
 from .html import render_html
@@ -62,7 +63,7 @@ class ReportRun:
 
 
 @contextmanager
-def report_run(path: str | None, *, specs: Sequence["PassSpec"], input_name: str, pipeline_name: str,
+def report_run(path: str | None, *, specs: Sequence[PassSpec], input_name: str, pipeline_name: str,
                dump_dir: str | None = None, input_text: str | None = None,
                target: str | None = None) -> Iterator[ReportRun]:
     """Record one pipeline run and write its report at the end; a no-op when no report is wanted.
@@ -81,10 +82,8 @@ def report_run(path: str | None, *, specs: Sequence["PassSpec"], input_name: str
     assert directory is not None
     if not own:  # stale bookkeeping of an earlier run in the same --dump-dir must not be read as this run's
         os.makedirs(directory, exist_ok=True)
-        try:
+        with suppress(FileNotFoundError):
             os.unlink(os.path.join(directory, TIMINGS_FILE))
-        except FileNotFoundError:
-            pass
     run = ReportRun(path, directory, target=target)
     try:
         try:

@@ -11,9 +11,10 @@ import json
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from ..diagnostics import format_diagnostic
 from .opcount import count_ops
@@ -86,7 +87,7 @@ def short_path(path: str) -> str:
     return rel if not rel.startswith("..") and len(rel) < len(path) else path
 
 
-def origin_text(spec: "PassSpec") -> str | None:
+def origin_text(spec: PassSpec) -> str | None:
     o = spec.origin
     if o is None:
         return None
@@ -124,8 +125,8 @@ def _target(lines: Sequence[str] | None) -> str | None:
     return None
 
 
-def build(dump_dir: str, specs: Sequence["PassSpec"], timings: Sequence[tuple[str, float]] | None,
-          input_name: str, pipeline_name: str, error: "HexoptError | None" = None, *,
+def build(dump_dir: str, specs: Sequence[PassSpec], timings: Sequence[tuple[str, float]] | None,
+          input_name: str, pipeline_name: str, error: HexoptError | None = None, *,
           input_text: str | None = None, target: str | None = None,
           backend: dict[str, str] | None = None) -> Report:
     """The report of one run from its dump directory.

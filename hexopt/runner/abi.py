@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -158,7 +158,7 @@ def check_args(sig: KernelSignature, args: Sequence[object]) -> None:
     if len(args) != len(sig.params):
         kinds = ", ".join("array" if p.kind == "memref" else p.type for p in sig.params)
         raise RunError(f"@{sig.name} takes {len(sig.params)} arguments ({kinds}) before the grid, got {len(args)}")
-    for i, (p, a) in enumerate(zip(sig.params, args)):
+    for i, (p, a) in enumerate(zip(sig.params, args, strict=False)):
         if p.kind == "memref":
             if not isinstance(a, np.ndarray):
                 raise RunError(f"argument {i} of @{sig.name} is a tensor: pass a numpy array, got {type(a).__name__}")

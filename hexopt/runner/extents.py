@@ -50,7 +50,7 @@ class View:
         if any(s <= 0 for s in sizes):
             return None
         lo = hi = self.offset
-        for size, stride in zip(sizes, strides):
+        for size, stride in zip(sizes, strides, strict=False):
             reach = (size - 1) * stride
             lo, hi = lo + min(0, reach), hi + max(0, reach)
         return lo, hi + 1
@@ -208,9 +208,9 @@ def _run_block(m: _Machine, block: Any, env: dict[Any, Any]) -> list[Any] | None
             sizes = _static_or_dynamic(op, "static_sizes", list(view.sizes), env)
             steps = _static_or_dynamic(op, "static_strides", list(view.strides), env)
             offset = base.offset
-            for o, s in zip(offs, base.strides):
+            for o, s in zip(offs, base.strides, strict=False):
                 offset = None if offset is None or o is None or s is None else offset + o * s
-            strides = [None if a is None or b is None else a * b for a, b in zip(base.strides, steps)]
+            strides = [None if a is None or b is None else a * b for a, b in zip(base.strides, steps, strict=False)]
             if len(sizes) == len(base.strides):
                 results[0] = View(base.arg, offset, sizes, strides)
             else:  # a rank-reducing subview: keep the whole window
@@ -230,7 +230,7 @@ def _run_block(m: _Machine, block: Any, env: dict[Any, Any]) -> list[Any] | None
                 idx = operands[1:] if name.endswith("load") else operands[2:]
                 point = View(target.arg, target.offset, [1] * len(idx), target.strides)
                 if None not in idx and point.offset is not None and None not in target.strides:
-                    point.offset = target.offset + sum(i * s for i, s in zip(idx, target.strides))  # type: ignore
+                    point.offset = target.offset + sum(i * s for i, s in zip(idx, target.strides, strict=False))  # type: ignore
                 else:
                     point.offset = None
                 _record(m, point, write=name.endswith("store"))
@@ -247,7 +247,7 @@ def _run_block(m: _Machine, block: Any, env: dict[Any, Any]) -> list[Any] | None
                 for b in region.blocks:
                     env.update((a, None) for a in b.arguments)
                     _run_block(m, b, env)
-        for r, v in zip(op.results, results):
+        for r, v in zip(op.results, results, strict=False):
             env[r] = v
     return None
 
@@ -264,7 +264,7 @@ def _run_for(m: _Machine, op: Any, operands: list[Any], env: dict[Any, Any]) -> 
         return [None] * len(op.results)
     iv = lb
     while iv < ub:
-        env.update(zip(args, [iv, *carried]))
+        env.update(zip(args, [iv, *carried], strict=False))
         yielded = _run_block(m, body, env)
         carried = list(yielded) if yielded is not None else [None] * len(carried)
         iv += step
@@ -333,7 +333,7 @@ def analyze(module: Any, scalars: dict[int, int], grid: tuple[int, int, int], en
                 for px in range(nx):
                     env: dict[Any, Any] = {a: scalars.get(i) for i, a in enumerate(arguments[:-6])
                                            if a not in m.args}
-                    env.update(zip(arguments[-6:], (nx, ny, nz, px, py, pz)))
+                    env.update(zip(arguments[-6:], (nx, ny, nz, px, py, pz), strict=False))
                     _run_block(m, block, env)
     except _OutOfBudget:
         for a in accesses.values():

@@ -13,8 +13,9 @@ import ctypes
 import os
 import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -96,7 +97,7 @@ class HostKernel:
         abi.check_args(self.signature, args)
         fixed: list = []  # ctypes storage of the lowered arguments, grid excluded
         keep: list = []
-        for p, a in zip(self.signature.params, args):
+        for p, a in zip(self.signature.params, args, strict=False):
             if p.kind == "memref":
                 arr = a  # type: ignore[assignment]
                 desc = ctypes.create_string_buffer(abi.descriptor_bytes(arr.ctypes.data, arr.shape, 64))

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hexopt.toolchain import zig_available
 from hexopt.backend.translate import TargetOptions, translate
 from hexopt.kernels.flash_attention import attention_reference
 from hexopt.runner import abi, hexagon
+from hexopt.toolchain import zig_available
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "test" / "lit" / "translate" / "Inputs"

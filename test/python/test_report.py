@@ -89,7 +89,6 @@ def _walk_counts(op, printed_only: bool) -> collections.Counter:
 
 def test_op_counts_match_the_bindings_on_every_seed_stage(seed_run):
     from hexopt.ir import ir
-
     from hexopt.pipeline import load_pipeline
 
     files = _stage_files(seed_run / "dump")
@@ -135,7 +134,7 @@ module attributes {test.attr = "a { b"} {
 
 def test_edit_scripts_rebuild_every_seed_stage(seed_run):
     texts = [p.read_text().splitlines() for p in _stage_files(seed_run / "dump")]
-    for before, after in zip(texts, texts[1:]):
+    for before, after in zip(texts, texts[1:], strict=False):
         assert apply_script(before, edit_script(before, after)) == after
 
 
