@@ -171,7 +171,8 @@ class _Loader:
         """(key, key node, value node) of a mapping; errors for other nodes and duplicate keys."""
         if not isinstance(node, yaml.MappingNode):
             raise self.err(path, node, f"{what} must be a mapping")
-        out, seen = [], {}
+        out: list[tuple[str, Any, Any]] = []
+        seen: dict[str, Any] = {}
         for k, v in node.value:
             if not isinstance(k, yaml.ScalarNode) or k.tag == "tag:yaml.org,2002:merge":
                 raise self.err(path, k, f"keys of {what} must be names")

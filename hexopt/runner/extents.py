@@ -15,6 +15,7 @@ It runs in the worker (task `extents`), on the Linalg input, before lowering.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,7 +120,7 @@ def _affine(expr: Any, dims: list[Any], syms: list[Any]) -> int | None:
     return None
 
 
-_BINARY = {
+_BINARY: dict[str, Callable[[int, int], int | None]] = {
     "arith.addi": lambda a, b: a + b, "arith.subi": lambda a, b: a - b, "arith.muli": lambda a, b: a * b,
     "arith.divsi": lambda a, b: int(a / b) if b else None, "arith.divui": lambda a, b: a // b if b else None,
     "arith.remsi": lambda a, b: a - b * int(a / b) if b else None, "arith.remui": lambda a, b: a % b if b else None,
@@ -149,10 +150,13 @@ def _record(m: _Machine, value: Any, write: bool) -> None:
         return
     access = m.accesses[value.arg]
     if access.unknown:
+        access.written = access.written or write
+        access.read = access.read or not write
         return
     try:
         access.add(value.span(), write)
     except _Unknown as e:
+        access.add(None, write)
         access.unknown = str(e)
 
 
@@ -176,10 +180,11 @@ def _run_block(m: _Machine, block: Any, env: dict[Any, Any]) -> list[Any] | None
             if isinstance(attr, ir.IntegerAttr):
                 results[0] = int(attr.value)
         elif name in _BINARY:
-            if None not in operands:
-                results[0] = _BINARY[name](*operands)
-                if results[0] is not None:
-                    results[0] = _wrap(results[0], op.results[0].type)
+            lhs, rhs = operands
+            if lhs is not None and rhs is not None:
+                value = _BINARY[name](lhs, rhs)
+                if value is not None:
+                    results[0] = _wrap(value, op.results[0].type)
         elif name in _CASTS:
             if operands[0] is not None:
                 results[0] = _wrap(operands[0], op.results[0].type)
@@ -192,8 +197,9 @@ def _run_block(m: _Machine, block: Any, env: dict[Any, Any]) -> list[Any] | None
         elif name in ("affine.apply", "affine.min", "affine.max"):
             amap = ir.AffineMapAttr(op.attributes["map"]).value
             values = [_affine(e, operands[: amap.n_dims], operands[amap.n_dims:]) for e in amap.results]
-            if None not in values:
-                results[0] = values[0] if name == "affine.apply" else (min if name == "affine.min" else max)(values)
+            known = [v for v in values if v is not None]
+            if len(known) == len(values) and known:
+                results[0] = known[0] if name == "affine.apply" else (min(known) if name == "affine.min" else max(known))
         elif name == "memref.reinterpret_cast":
             source = op.operands[0]
             arg = m.args.get(source) if source in m.args else (operands[0].arg if isinstance(operands[0], View) else None)

@@ -157,7 +157,7 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
                 dst = os.path.join(d, f"out{i}.bin") if i in outputs else "-"
                 lines.append(f"memref {_DTYPES[a.dtype]} {a.ndim} {' '.join(map(str, a.shape))} {src} {dst}")
             else:
-                lines.append(f"scalar {int(a)}")
+                lines.append(f"scalar {int(a)}")  # type: ignore[call-overload]  # check_args: a number
         for i, want in (expect or {}).items():
             path = os.path.join(d, f"expect{i}.bin")
             np.ascontiguousarray(want, dtype=np.float32).tofile(path)

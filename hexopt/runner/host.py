@@ -99,12 +99,13 @@ class HostKernel:
         keep: list = []
         for p, a in zip(self.signature.params, args, strict=False):
             if p.kind == "memref":
-                arr = a  # type: ignore[assignment]
+                assert isinstance(a, np.ndarray)  # check_args made sure
+                arr = a
                 desc = ctypes.create_string_buffer(abi.descriptor_bytes(arr.ctypes.data, arr.shape, 64))
                 keep += [arr, desc]
                 fixed += [ctypes.c_int64(arr.ndim), ctypes.c_void_p(ctypes.addressof(desc))]
             else:
-                fixed.append(_CTYPES[p.type](a))
+                fixed.append(_CTYPES[p.type](a))  # type: ignore[arg-type]  # check_args: a number
         calls = []
         n = len(self.signature.lowered)
         for prog in abi.programs(grid):
