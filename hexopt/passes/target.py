@@ -140,7 +140,7 @@ def check_index_width(module: AnyOp, bits: int, target: str) -> None:
             return ir.WalkResult.INTERRUPT
         return ir.WalkResult.ADVANCE
 
-    module.operation.walk(visit)
+    module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)  # the first occurrence in source order
     if found:
         op, problem = found[0]
         raise PassFailure(f"{problem} does not fit the {bits}-bit index of target '{target}' (at most {limit}); "
