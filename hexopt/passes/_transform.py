@@ -165,24 +165,21 @@ def run_script(payload: AnyOp, script: Script) -> None:
 
 
 def run_on_targets(module: AnyOp, targets: Sequence[tuple[AnyOp, Hashable]],
-                   build: Callable[[Script, str, Any], None],
-                   epilogue: Callable[[Script], None] | None = None, every_root: bool = False) -> None:
-    """Transform `targets` ((op, key) pairs in walk order) with one script per top-level op of `module`.
+                   build: Callable[[Script, str, Any], None]) -> None:
+    """Transform `targets` ((op, key) pairs in walk order) with one script per top-level op of `module`
+    that holds some, applied with that op as the payload root.
 
-    Within a top-level op, consecutive targets with equal keys are matched by one handle, and
-    `build(script, handle, key)` appends their transformation. `epilogue(script)` then appends what
-    every script ends with (on %root). With `every_root`, a script runs on every top-level op of the
-    module (for the epilogue), otherwise only on those that hold targets."""
+    Within a top-level op, consecutive targets with equal keys are tagged alike and matched by one
+    handle, and `build(script, handle, key)` appends their transformation. A key that must not be
+    shared (a transformation that needs one op per handle) should include something unique."""
     by_root: dict[AnyOp, list[tuple[AnyOp, Hashable]]] = {}
-    if every_root:
-        for op in module.body.operations:
-            by_root[op.operation] = []
     for op, key in targets:
         root = top_level_ancestor(op, module)
         if root is None:
             raise PassFailure("a transform target is not inside the module", op)
         by_root.setdefault(root, []).append((op, key))
     runner = ScriptRunner(module.operation.context)
+    # Ops are not looked up by hash after this point: an Operation's hash changes when it is rewritten.
     for root, items in by_root.items():
         script = Script()
         groups: list[tuple[Hashable, list[AnyOp]]] = []
@@ -194,7 +191,4 @@ def run_on_targets(module: AnyOp, targets: Sequence[tuple[AnyOp, Hashable]],
         for index, (key, ops) in enumerate(groups):
             tag_ops(ops, index)
             build(script, script.match_tagged(index), key)
-        if epilogue is not None:
-            epilogue(script)
-        if script:
-            runner.run(root, script)
+        runner.run(root, script)

@@ -159,7 +159,8 @@ def _widened_constant(value: AnyAttr, widened_type: AnyType) -> AnyAttr:
     dense = ir.DenseIntElementsAttr(value)
     i8 = ir.IntegerType.get_signless(8)
     if dense.is_splat:
-        return ir.DenseElementsAttr.get_splat(widened_type, ir.IntegerAttr.get(i8, int(dense.get_splat_value().value) & 1))
+        bit = int(dense.get_splat_value().value) & 1
+        return ir.DenseElementsAttr.get_splat(widened_type, ir.IntegerAttr.get(i8, bit))
     values = np.array([int(dense[i]) & 1 for i in range(len(dense))], dtype=np.int8)
     return ir.DenseElementsAttr.get(values.reshape(list(widened_type.shape)), type=widened_type)
 

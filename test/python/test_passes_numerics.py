@@ -19,6 +19,7 @@ _HEAD = """
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #tr = affine_map<(d0, d1) -> (d1, d0)>
 #col = affine_map<(d0, d1) -> (d1)>
+#row = affine_map<(d0, d1) -> (d0)>
 #row0 = affine_map<(d0, d1) -> (0, d1)>
 module {
   func.func @{name}(%xp: memref<*xf32>, %fp: memref<*xf32>, %op: memref<*xf32>,
@@ -47,7 +48,7 @@ _TAIL = """
 # name the consumer's loop d1, not d0. The angle has a second user (sin), so multi-use fusion keeps it.
 ROPE = _HEAD.replace("{name}", "rope") + """
     %e = tensor.empty() : tensor<128x64xf32>
-    %ang = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0)>, #id], iterator_types = ["parallel", "parallel"]}
+    %ang = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
         ins(%f : tensor<128xf32>) outs(%e : tensor<128x64xf32>) {
     ^bb0(%fr: f32, %o: f32):
       %i = linalg.index 1 : index
@@ -115,7 +116,8 @@ WHERE = _HEAD.replace("{name}", "where") + """
     } -> tensor<64x128xi1>
     %e2 = tensor.empty() : tensor<64x128xf32>
     %r = linalg.generic {indexing_maps = [#id, #id, #id, #id], iterator_types = ["parallel", "parallel"]}
-        ins(%mask, %x, %fbc : tensor<64x128xi1>, tensor<64x128xf32>, tensor<64x128xf32>) outs(%e2 : tensor<64x128xf32>) {
+        ins(%mask, %x, %fbc : tensor<64x128xi1>, tensor<64x128xf32>, tensor<64x128xf32>)
+        outs(%e2 : tensor<64x128xf32>) {
     ^bb0(%m: i1, %a: f32, %b: f32, %o: f32):
       %s = arith.select %m, %a, %b : f32
       linalg.yield %s : f32
