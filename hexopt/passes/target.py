@@ -144,4 +144,4 @@ def check_index_width(module: AnyOp, bits: int, target: str) -> None:
     if found:
         op, problem = found[0]
         raise PassFailure(f"{problem} does not fit the {bits}-bit index of target '{target}' (at most {limit}); "
-                          "it would be truncated when lowered", op)
+                          "it would be truncated when lowered", op, unsupported=True)

@@ -59,7 +59,7 @@ def _check_signature(func: AnyOp) -> None:
     ftype = ir.TypeAttr(func.attributes["function_type"]).value
     if any(_is_bool_tensor(t) for t in list(ftype.inputs) + list(ftype.results)):
         raise PassFailure("unsupported: a function taking or returning a tensor of i1 (hexopt stores masks as "
-                          "i8 inside functions; pass an i8 tensor instead)", func)
+                          "i8 inside functions; pass an i8 tensor instead)", func, unsupported=True)
 
 
 def _trunc_block_argument(block: AnyOp, index: int) -> None:
@@ -117,7 +117,7 @@ class WidenBoolTensors(Pass):
             name = op.name
             if name not in _SHAPE_OPS and name not in _ELEMENT_OPS:
                 raise PassFailure(f"unsupported: '{name}' on a tensor of i1 (hexopt lowers masks only through "
-                                  "linalg ops)", op)
+                                  "linalg ops)", op, unsupported=True)
         # Operand positions that become i8, per op, before any type changes (a list: an Operation's hash
         # changes with its types, so it cannot key a dict here).
         widened_operands = [{i for i, v in enumerate(op.operands) if _is_bool_tensor(v.type)} for op in ops]
