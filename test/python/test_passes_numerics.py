@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hexopt.runner import compile_host, lower
+from hexopt import lower
+from hexopt.runner.host import compile_host
 
 ROWS, COLS = 64, 128
 
@@ -152,13 +153,7 @@ def _reference(kernel: str) -> np.ndarray:
 
 
 def _fused(text: str) -> str:
-    from hexopt.driver import run_pipeline
-    from hexopt.ir import ir
-
-    with ir.Context():
-        module = ir.Module.parse(text)
-        run_pipeline(module, "builtin.module(hexagon-fusion,canonicalize,cse)")
-        return str(module)
+    return lower(text, "builtin.module(hexagon-fusion,canonicalize,cse)")
 
 
 KERNELS = {"rope": ROPE, "broadcast_index": BROADCAST_INDEX, "where": WHERE}
