@@ -38,8 +38,7 @@ def row_reduction_order(op: AnyOp) -> list[int] | None:
 
 @dataclass(frozen=True)
 class InterchangeRowReductions(Pass):
-    """Interchange a reduction generic's loops so that the reduction loop, along which its inputs are contiguous,
-    is innermost."""
+    """Interchange a reduction generic's loops so that its reduction loop (inputs contiguous along it) is innermost."""
 
     name: ClassVar[str] = "interchange-row-reductions"
     scope: ClassVar[str] = "func.func"

@@ -96,8 +96,7 @@ def _widen_scalar(value: AnyValue, before: AnyOp) -> AnyValue:
 
 @dataclass(frozen=True)
 class WidenBoolTensors(Pass):
-    """Give every i1 tensor in a function the type i8 (masks stored one byte per element), fixing the ops that
-    read or write their elements."""
+    """Give every i1 tensor in a function the type i8 (masks stored one byte per element)."""
 
     name: ClassVar[str] = "widen-bool-tensors"
     scope: ClassVar[str] = "func.func"
