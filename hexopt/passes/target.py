@@ -114,7 +114,7 @@ def _op_problem(op: AnyOp, limit: int) -> str | None:
     attrs = op.attributes
     if op.name == "func.func":
         return _type_problem(ir.TypeAttr(attrs["function_type"]).value, limit)
-    if op.name == "arith.constant" and isinstance(op.results[0].type, ir.IndexType):
+    if op.name in ("arith.constant", "index.constant") and isinstance(op.results[0].type, ir.IndexType):
         value = ir.IntegerAttr(attrs["value"]).value
         if not -limit - 1 <= value <= limit:
             return f"the index constant {value}"

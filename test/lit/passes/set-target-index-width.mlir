@@ -5,6 +5,7 @@
 // RUN: not hexopt run -p 'builtin.module(set-target)' %S/Inputs/index-huge-dim.mlir 2>&1 | filecheck %s --check-prefix=HUGE
 // RUN: not hexopt run -p 'builtin.module(set-target)' %S/Inputs/index-big-buffer.mlir 2>&1 | filecheck %s --check-prefix=BYTES
 // RUN: not hexopt run -p 'builtin.module(set-target)' %S/Inputs/index-big-constant.mlir 2>&1 | filecheck %s --check-prefix=CONST
+// RUN: not hexopt run -p 'builtin.module(set-target)' %S/Inputs/index-big-index-constant.mlir 2>&1 | filecheck %s --check-prefix=INDEX
 // RUN: not hexopt run -p 'builtin.module(set-target{target=host index-bitwidth=32})' %S/Inputs/index-big-constant.mlir 2>&1 | filecheck %s --check-prefix=CONST-HOST32
 
 // DIM: index-big-dim.mlir:1:1: error: dimension 2147483648 of tensor<2147483648xf32> does not fit the 32-bit index of target 'hexagon' (at most 2147483647); it would be truncated when lowered
@@ -18,3 +19,4 @@
 
 // CONST: index-big-constant.mlir:2:8: error: the index constant 4294967296 does not fit the 32-bit index of target 'hexagon'
 // CONST-HOST32: index-big-constant.mlir:2:8: error: the index constant 4294967296 does not fit the 32-bit index of target 'host'
+// INDEX: index-big-index-constant.mlir:2:8: error: the index constant 8589934592 does not fit the 32-bit index of target 'hexagon'
