@@ -153,7 +153,7 @@ class ScriptRunner:
             module = self._parsed[text] = ir.Module.parse(text, context=self._context)
         try:
             transform_interpreter.apply_named_sequence(payload.operation, module.body.operations[0], module)
-        except ir.MLIRError as e:
+        except (ir.MLIRError, ValueError) as e:  # the interpreter reports a failed transform as ValueError
             raise PassFailure(f"transform script failed: {e}", payload) from None
         finally:
             untag(payload)

@@ -151,6 +151,10 @@ def one_vector_sizes(op: AnyOp, vector_bytes: int) -> list[int] | None:
     ranges = L.loop_ranges(op)
     if not ranges:
         return None
+    if L.is_generic(op) and len({str(m) for m in L.indexing_maps(op)[L.num_inputs(op):]}) > 1:
+        # Outputs written through different maps (e.g. a row and a column): upstream's vectorizer fails
+        # on some of them ("Attempted to vectorize, but failed"); such ops stay scalar.
+        return None
     lanes = L.vector_lanes(op, vector_bytes)
     return ranges if ranges == [1] * (len(ranges) - 1) + [lanes] else None
 
