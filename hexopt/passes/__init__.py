@@ -30,6 +30,7 @@ REGISTRY: dict[str, str] = {
     "broadcast-division-to-reciprocal": "hexopt.passes.broadcast_reciprocal:BroadcastDivisionToReciprocal",
     "interchange-row-reductions": "hexopt.passes.row_reductions:InterchangeRowReductions",
     "write-loop-carried-in-place": "hexopt.passes.in_place:WriteLoopCarriedInPlace",
+    "widen-bool-tensors": "hexopt.passes.widen_bool_tensors:WidenBoolTensors",
 }
 
 

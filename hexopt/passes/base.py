@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from hexopt.options import OptionError, OptionSpec, did_you_mean, format_value, type_of_annotation
+from hexopt.options import OptionError, OptionSpec, did_you_mean, format_value, power_of_two, type_of_annotation
 
-__all__ = ["OptionError", "OptionSpec", "Pass", "PassFailure", "format_value", "option"]
+__all__ = ["OptionError", "OptionSpec", "Pass", "PassFailure", "format_value", "option", "power_of_two"]
 
 
 class PassFailure(Exception):
