@@ -16,7 +16,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
+
+#: Annotations for MLIR objects in code that must not import the bindings (to mypy they are Any):
+#: an ir.Operation or OpView, an ir.Value, an ir.AffineMap, an ir.Attribute, an ir.Type.
+AnyOp: TypeAlias = Any
+AnyValue: TypeAlias = Any
+AnyMap: TypeAlias = Any
+AnyAttr: TypeAlias = Any
+AnyType: TypeAlias = Any
 
 
 class LazyModule:
@@ -105,10 +113,10 @@ def run_upstream(op: Any, pipeline: str) -> None:
     passmanager.PassManager.parse(pipeline, context=target.context).run(target)
 
 
-def walk_ops(root: Any, predicate: Callable[[Any], bool], as_views: bool = False) -> list:
+def walk_ops(root: Any, predicate: Callable[[Any], bool], as_views: bool = False) -> list[Any]:
     """The operations nested under `root` (a Module, Operation or OpView; root included) for which
     `predicate(operation)` holds, in walk order: plain Operations, or OpViews with as_views=True."""
-    found: list = []
+    found: list[Any] = []
     advance = ir.WalkResult.ADVANCE
 
     def visit(op: Any) -> Any:
@@ -120,7 +128,7 @@ def walk_ops(root: Any, predicate: Callable[[Any], bool], as_views: bool = False
     return found
 
 
-def ops_named(root: Any, name: str, as_views: bool = True) -> list:
+def ops_named(root: Any, name: str, as_views: bool = True) -> list[Any]:
     """All operations named `name` nested under `root`, in walk order; OpViews by default."""
     return walk_ops(root, lambda op: op.name == name, as_views)
 
@@ -131,3 +139,32 @@ def non_llvm_ops(module: Any) -> list[tuple[str, Any]]:
     top = module.operation
     return [(op.name, op.location) for op in
             walk_ops(top, lambda op: not op.name.startswith("llvm.") and op != top)]
+
+
+def top_level_ancestor(op: Any, module: Any) -> Any:
+    """The operation directly in `module`'s body that holds `op` (`op` itself if it is one), or None."""
+    top = module.operation
+    op = op.operation
+    while op is not None:
+        parent = op.parent
+        if parent is None:
+            return None
+        if parent == top:
+            return op
+        op = parent.operation
+    return None
+
+
+def apply_rewrites(root: Any, patterns: dict[str, Callable[[Any, Any], Any]], fold: bool = False) -> None:
+    """Apply one-op rewrite patterns greedily under `root`: {op name: fn(op, rewriter)}. A pattern
+    rewrites its op and returns None, or returns True when it does not apply (mlir.rewrite's
+    convention). Folding and constant CSE are off unless `fold`, so that only the patterns change
+    the IR (trivially dead ops are still erased, as by the greedy driver)."""
+    patterns_set = rewrite.RewritePatternSet(root.operation.context)
+    for name, fn in patterns.items():
+        patterns_set.add(name, fn)
+    config = rewrite.GreedyRewriteConfig()
+    config.enable_folding = fold
+    config.enable_constant_cse = fold
+    config.region_simplification_level = rewrite.GreedySimplifyRegionLevel.DISABLED
+    rewrite.apply_patterns_and_fold_greedily(root.operation, patterns_set.freeze(), config)

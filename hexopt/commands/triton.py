@@ -10,14 +10,14 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 
-from hexopt.diagnostics import Diagnostic, HexoptError
+from hexopt.diagnostics import Diagnostic
+from hexopt.errors import HexoptError, InputError, UsageError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from .common import CONTEXT, fail
 
 _TYPE = re.compile(r"^\*?(i1|i8|i16|i32|i64|u1|u8|u16|u32|u64|fp16|bf16|fp32|fp64|fp8e4nv|fp8e5)$")
 
@@ -33,7 +33,7 @@ def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
         for piece in _split(value):
             name, eq, rest = piece.partition("=")
             if not eq or not name.strip() or not rest.strip():
-                raise click.BadParameter(f"'{piece}' is not NAME=VALUE", param_hint=option)
+                raise UsageError(f"{option}: '{piece}' is not NAME=VALUE")
             out.append((name.strip(), rest.strip()))
     return out
 
@@ -60,12 +60,10 @@ def parse_signature(values: Sequence[str]) -> tuple[dict[str, str], dict[str, li
     for name, text in _pairs(values, "--signature"):
         ty, _, align = text.partition(":")
         if not _TYPE.match(ty):
-            raise click.BadParameter(f"{name}: unknown Triton type '{ty}' (e.g. *fp32, *fp16, i32, i64, fp32)",
-                                     param_hint="--signature")
+            raise UsageError(f"--signature: {name}: unknown Triton type '{ty}' (e.g. *fp32, *fp16, i32, i64, fp32)")
         if align:
             if align != "16":
-                raise click.BadParameter(f"{name}: only ':16' (divisible by 16) is supported, got ':{align}'",
-                                         param_hint="--signature")
+                raise UsageError(f"--signature: {name}: only ':16' (divisible by 16) is supported, got ':{align}'")
             attrs[name] = [["tt.divisibility", 16]]
         signature[name] = ty
     return signature, attrs
@@ -81,18 +79,18 @@ def triton_source(spec: str, signature: Sequence[str], constexprs: Sequence[str]
         proc = subprocess.run([sys.executable, "-m", "hexopt.triton.child"], input=json.dumps(request),
                               capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
-        raise HexoptError(f"Triton did not finish compiling {spec} within 600 s") from None
+        raise InputError(f"Triton did not finish compiling {spec} within 600 s") from None
     try:
         reply = json.loads(proc.stdout)
     except json.JSONDecodeError:
         if "No module named 'triton'" in proc.stderr:
-            raise HexoptError("triton is not installed", hint="pip install 'hexopt[triton]'") from None
+            raise UsageError("triton is not installed", hint="pip install 'hexopt[triton]'") from None
         last = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
         raise HexoptError(f"the Triton front end crashed on {spec}: {last}") from None
     if "error" in reply:
         e = reply["error"]
         diag = Diagnostic(e["message"], "error", e.get("file"), e.get("line"), e.get("col"))
-        raise HexoptError(e["message"], [diag] if e.get("file") else [], e.get("hint"))
+        raise InputError(e["message"], [diag] if e.get("file") else [], e.get("hint"))
     return reply["ttir"], f"{kernel}.ttir"
 
 
@@ -114,19 +112,17 @@ def triton_cmd(spec, signature, constexprs, emit, output) -> None:
                     --constexpr BLOCK_SIZE=1024 -o add.mlir
       hexopt run hexagon add.mlir                    # or: hexopt run hexagon add.ttir (from --emit ttir)
     """
-    from hexopt.cli import AtomicOutput, fail
+    from hexopt.output import check_writable, write_output
 
     try:
         if not is_triton_spec(spec):
-            raise click.BadParameter(f"'{spec}' is not FILE.py:KERNEL", param_hint="FILE.py:KERNEL")
+            raise UsageError(f"'{spec}' is not FILE.py:KERNEL")
+        check_writable(output)
         text, name = triton_source(spec, signature, constexprs)
         if emit.lower() == "linalg":
             from hexopt.triton.toolchain import triton_to_linalg
 
             text = triton_to_linalg(text, name)
-        atomic = AtomicOutput(output)
-        with atomic as tmp:
-            Path(tmp).write_text(text if text.endswith("\n") else text + "\n")
-            atomic.commit()
+        write_output(output, text if text.endswith("\n") else text + "\n")
     except HexoptError as e:
         fail(e)

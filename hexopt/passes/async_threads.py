@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import arith, async_dialect, ir, scf
+from hexopt.ir import AnyOp, AnyValue, arith, async_dialect, ir, scf, walk_ops
 
 from .base import Pass
 
+#: A loop bound: a Python int when static, an index Value when dynamic.
+Bound = int | AnyValue
 
-def _bounds(forall) -> list | None:
-    """[lb, ub, step] of a 1-D forall as Python ints (static) or index Values (dynamic)."""
+
+def _bounds(forall: AnyOp) -> tuple[Bound, Bound, Bound] | None:
+    """(lb, ub, step) of a 1-D forall."""
     dynamic = ir.ShapedType.get_dynamic_size()
-    out = []
+    out: list[Bound] = []
     view = forall.opview
     for static_name, dyn in (("staticLowerBound", view.dynamicLowerBound),
                              ("staticUpperBound", view.dynamicUpperBound),
@@ -22,10 +25,10 @@ def _bounds(forall) -> list | None:
         if len(static) != 1:
             return None
         out.append(dyn[0] if static[0] == dynamic else static[0])
-    return out
+    return out[0], out[1], out[2]
 
 
-def convertible(forall) -> bool:
+def convertible(forall: AnyOp) -> bool:
     """A bufferized (no shared outs), 1-D forall whose terminator is empty."""
     if forall.name != "scf.forall" or len(forall.results) or len(forall.opview.outputs):
         return False
@@ -43,28 +46,23 @@ class FormAsyncThreads(Pass):
     name: ClassVar[str] = "form-async-threads"
     scope: ClassVar[str] = "builtin.module"
 
-    def apply(self, module) -> None:
-        found = []
-
-        def visit(op):
-            if op.name == "scf.forall" and convertible(op):
-                found.append(op)
-            return ir.WalkResult.ADVANCE
-
-        module.operation.walk(visit)
-        for forall in found:
+    def apply(self, module: AnyOp) -> None:
+        for forall in walk_ops(module, lambda op: op.name == "scf.forall" and convertible(op)):
             self.rewrite(forall)
 
-    def rewrite(self, forall) -> None:
+    def rewrite(self, forall: AnyOp) -> None:
         index = ir.IndexType.get()
-        lb, ub, step = _bounds(forall)
+        bounds = _bounds(forall)
+        if bounds is None:  # convertible() said it has
+            raise AssertionError("form-async-threads: rewriting a forall that is not 1-D")
+        lb, ub, step = bounds
         with forall.location, ir.InsertionPoint(forall):
 
-            def value(v):
+            def value(v: Bound) -> AnyValue:
                 return arith.ConstantOp(index, v).result if isinstance(v, int) else v
 
             lb_v, ub_v, step_v = value(lb), value(ub), value(step)
-            if all(isinstance(v, int) for v in (lb, ub, step)):
+            if isinstance(lb, int) and isinstance(ub, int) and isinstance(step, int):
                 count = value(max(0, -(-(ub - lb) // step)))
             else:
                 count = arith.CeilDivSIOp(arith.SubIOp(ub_v, lb_v).result, step_v).result

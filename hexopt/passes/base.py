@@ -25,18 +25,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from hexopt.options import OptionError, OptionSpec, did_you_mean, format_value, type_of_annotation
+from hexopt.options import OptionError, OptionSpec, did_you_mean, format_value, power_of_two, type_of_annotation
 
-__all__ = ["OptionError", "OptionSpec", "Pass", "PassFailure", "format_value", "option"]
+__all__ = ["OptionError", "OptionSpec", "Pass", "PassFailure", "format_value", "option", "power_of_two"]
 
 
 class PassFailure(Exception):
     """Raised by a pass that cannot transform the IR; the message is shown to the user, at the
-    location of `op` (an Operation or OpView) when one is given."""
+    location of `op` (an Operation or OpView) when one is given. `unsupported=True` says the input
+    uses something hexopt does not handle (the user's to change; no reproducer is saved), otherwise
+    the failure is hexopt's (a reproducer is saved)."""
 
-    def __init__(self, message: str, op: Any = None):
+    def __init__(self, message: str, op: Any = None, unsupported: bool = False):
         super().__init__(message)
         self.op = op
+        self.unsupported = unsupported
 
 
 def option(default: Any, help: str, *, min: float | None = None, max: float | None = None,

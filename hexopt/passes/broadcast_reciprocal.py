@@ -11,16 +11,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import arith, ir, vector
+from hexopt.ir import AnyOp, apply_rewrites, arith, ir, vector
 
 from .base import Pass
 
 
-def allows_reciprocal(op) -> bool:
+def allows_reciprocal(op: AnyOp) -> bool:
     if "fastmath" not in op.attributes:
         return False
     flags = str(op.attributes["fastmath"])
     return "fast" in flags.replace("fastmath", "") or "arcp" in flags
+
+
+def _divisor_scalar(op: AnyOp) -> AnyOp | None:
+    """The scalar s of `x / vector.broadcast(s)` with arcp/fast flags, or None."""
+    if not isinstance(op.results[0].type, ir.VectorType) or not allows_reciprocal(op):
+        return None
+    divisor = op.operands[1].owner
+    if isinstance(divisor, ir.Block) or divisor.name != "vector.broadcast":
+        return None
+    scalar = divisor.operands[0]
+    return scalar if isinstance(scalar.type, ir.FloatType) else None  # a broadcast of a smaller vector: no
+
+
+def rewrite_division(op: AnyOp, rewriter: AnyOp) -> bool | None:
+    """The pattern (mlir.rewrite convention: None when it rewrote `op`, True when it does not apply)."""
+    scalar = _divisor_scalar(op)
+    if scalar is None:
+        return True
+    flags = op.attributes["fastmath"]
+    with rewriter.ip, op.location:  # the rewriter's insertion point: before `op`
+        one = arith.ConstantOp(scalar.type, ir.FloatAttr.get(scalar.type, 1.0))
+        recip = arith.DivFOp(one.result, scalar, fastmath=flags)
+        splat = vector.BroadcastOp(op.results[0].type, recip.result)
+        mul = arith.MulFOp(op.operands[0], splat.result, fastmath=flags)
+    rewriter.replace_op(op.operation, [mul.result])
+    return None
 
 
 @dataclass(frozen=True)
@@ -30,27 +56,5 @@ class BroadcastDivisionToReciprocal(Pass):
     name: ClassVar[str] = "broadcast-division-to-reciprocal"
     scope: ClassVar[str] = "func.func"
 
-    def run_on_function(self, func) -> None:
-        divs = []
-
-        def visit(op):
-            if op.name == "arith.divf" and isinstance(op.results[0].type, ir.VectorType):
-                divs.append(op)
-            return ir.WalkResult.ADVANCE
-
-        func.operation.walk(visit)
-        for op in divs:
-            divisor = op.operands[1].owner
-            if isinstance(divisor, ir.Block) or divisor.name != "vector.broadcast" or not allows_reciprocal(op):
-                continue
-            scalar = divisor.operands[0]
-            if not isinstance(scalar.type, ir.FloatType):
-                continue  # a broadcast of a smaller vector: leave it
-            flags = op.attributes["fastmath"]
-            with ir.InsertionPoint(op), op.location:
-                one = arith.ConstantOp(scalar.type, ir.FloatAttr.get(scalar.type, 1.0))
-                recip = arith.DivFOp(one.result, scalar, fastmath=flags)
-                splat = vector.BroadcastOp(op.results[0].type, recip.result)
-                mul = arith.MulFOp(op.operands[0], splat.result, fastmath=flags)
-            op.results[0].replace_all_uses_with(mul.result)
-            op.erase()
+    def run_on_function(self, func: AnyOp) -> None:
+        apply_rewrites(func, {"arith.divf": rewrite_division})

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
+from hexopt.ir import AnyOp, walk_ops
+
 from .base import Pass, option
 
 
@@ -19,19 +21,15 @@ class CountOps(Pass):
     prefix: str = option("", "only count operations whose name starts with this (e.g. 'linalg.')")
     nested_only: bool = option(False, "count only operations inside functions (not module-level ones)")
 
-    def apply(self, module) -> None:
-        from hexopt.ir import ir
-
-        counts: Counter[str] = Counter()
+    def apply(self, module: AnyOp) -> None:
         root = module.operation
 
-        def visit(op):
-            if op is not root and op.name.startswith(self.prefix):
-                if not self.nested_only or (op.parent is not None and op.parent.name != "builtin.module"):
-                    counts[op.name] += 1
-            return ir.WalkResult.ADVANCE
+        def counted(op: AnyOp) -> bool:
+            if op == root or not op.name.startswith(self.prefix):
+                return False
+            return not self.nested_only or (op.parent is not None and op.parent.name != "builtin.module")
 
-        root.walk(visit)
+        counts: Counter[str] = Counter(op.name for op in walk_ops(root, counted))
         width = max((len(n) for n in counts), default=10)
         sys.stderr.write("// count-ops\n")
         for op_name, n in sorted(counts.items()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import ir
+from hexopt.ir import AnyOp, ir, walk_ops
 
 from .base import Pass
 
@@ -21,16 +21,18 @@ class HexagonFastMath(Pass):
     name: ClassVar[str] = "hexagon-fast-math"
     scope: ClassVar[str] = "builtin.module"
 
-    def apply(self, module) -> None:
+    # Not a RewritePatternSet: this sets an attribute in place on every matching op, and the Python
+    # PatternRewriter has no in-place modification hook (modify_op_in_place), so a pattern would have to
+    # hide its change from the greedy driver. One walk is simpler and does not fold anything else.
+    def apply(self, module: AnyOp) -> None:
         fast = ir.Attribute.parse("#arith.fastmath<fast>")
+        for op in walk_ops(module, _takes_fast_math):
+            op.attributes["fastmath"] = fast
 
-        def visit(op):
-            name = op.name
-            # vector.reduction too: without reassociation a float reduction across lanes is an ordered
-            # chain of scalar adds (32 `sfadd` on Hexagon) instead of a shuffle tree.
-            if ((name.startswith(("arith.", "math.")) or name == "vector.reduction") and KEEP_EXACT not in op.attributes
-                    and hasattr(type(op.opview), "fastmath")):
-                op.attributes["fastmath"] = fast
-            return ir.WalkResult.ADVANCE
 
-        module.operation.walk(visit)
+def _takes_fast_math(op: AnyOp) -> bool:
+    # vector.reduction too: without reassociation a float reduction across lanes is an ordered
+    # chain of scalar adds (32 `sfadd` on Hexagon) instead of a shuffle tree.
+    name = op.name
+    return ((name.startswith(("arith.", "math.")) or name == "vector.reduction") and KEEP_EXACT not in op.attributes
+            and hasattr(type(op.opview), "fastmath"))

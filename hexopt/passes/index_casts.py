@@ -12,7 +12,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from hexopt.ir import AnyOp, AnyType, apply_rewrites, ir, llvm
+
 from .base import Pass
+
+_CAST = "builtin.unrealized_conversion_cast"
+
+
+def _int_width(t: AnyType) -> int | None:
+    return t.width if isinstance(t, ir.IntegerType) else None
+
+
+def reconcile(op: AnyOp, rewriter: AnyOp) -> bool | None:
+    """Pattern on the outer cast of `iN -> index -> iM` (mlir.rewrite convention: True = no match)."""
+    op = op.operation
+    if len(op.operands) != 1 or len(op.results) != 1:
+        return True
+    mid = op.operands[0]
+    if not isinstance(mid.type, ir.IndexType) or isinstance(mid.owner, ir.Block):
+        return True
+    inner = mid.owner.operation
+    if inner.name != _CAST or len(inner.operands) != 1:
+        return True
+    src = inner.operands[0]
+    n, m = _int_width(src.type), _int_width(op.results[0].type)
+    if n is None or m is None:
+        return True
+    with rewriter.ip, op.location:
+        if n == m:
+            new = src
+        elif n < m:
+            new = llvm.SExtOp(op.results[0].type, src).result
+        else:
+            new = llvm.TruncOp(op.results[0].type, src, ir.Attribute.parse("#llvm.overflow<none>")).result
+    rewriter.replace_op(op, [new])  # the inner cast, if now unused, is erased as trivially dead
+    return None
 
 
 @dataclass(frozen=True)
@@ -22,34 +56,5 @@ class ReconcileIndexCasts(Pass):
     name: ClassVar[str] = "reconcile-index-casts"
     scope: ClassVar[str] = "builtin.module"
 
-    def apply(self, module) -> None:
-        from hexopt.ir import ir, llvm, ops_named
-
-        def int_width(t) -> int | None:
-            return t.width if isinstance(t, ir.IntegerType) else None
-
-        for outer in ops_named(module, "builtin.unrealized_conversion_cast"):
-            op = outer.operation
-            if len(op.operands) != 1 or len(op.results) != 1:
-                continue
-            mid = op.operands[0]
-            if not isinstance(mid.type, ir.IndexType) or isinstance(mid.owner, ir.Block):
-                continue
-            inner = mid.owner.operation
-            if inner.name != "builtin.unrealized_conversion_cast" or len(inner.operands) != 1:
-                continue
-            src = inner.operands[0]
-            n, m = int_width(src.type), int_width(op.results[0].type)
-            if n is None or m is None:
-                continue
-            with ir.InsertionPoint(op), op.location:
-                if n == m:
-                    new = src
-                elif n < m:
-                    new = llvm.SExtOp(op.results[0].type, src).result
-                else:
-                    new = llvm.TruncOp(op.results[0].type, src, ir.Attribute.parse("#llvm.overflow<none>")).result
-            op.results[0].replace_all_uses_with(new)
-            op.erase()
-            if not list(inner.results[0].uses):
-                inner.erase()
+    def apply(self, module: AnyOp) -> None:
+        apply_rewrites(module, {_CAST: reconcile})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import ir
+from hexopt.ir import AnyOp, AnyType, ir
 
 from .base import Pass, PassFailure, option
 
@@ -21,18 +21,18 @@ class CheckMemorySpaces(Pass):
     # VTCM support (the reference's enableVTCMTiling, off for flash attention).
     allowed: str = option("", "comma-separated memory spaces to accept besides the default one")
 
-    def apply(self, module) -> None:
+    def apply(self, module: AnyOp) -> None:
         allowed = {s.strip() for s in self.allowed.split(",") if s.strip()}
-        bad: list = []
+        bad: list[tuple[AnyOp, str]] = []
 
-        def check_type(t) -> str | None:
+        def check_type(t: AnyType) -> str | None:
             if isinstance(t, (ir.MemRefType, ir.UnrankedMemRefType)) and t.memory_space is not None:
                 space = str(t.memory_space).split(":")[0].strip()
                 if space not in allowed:
                     return str(t)
             return None
 
-        def visit(op):
+        def visit(op: AnyOp) -> object:
             types = [v.type for v in op.results] + [a.type for r in op.regions for b in r.blocks for a in b.arguments]
             for t in types:
                 found = check_type(t)

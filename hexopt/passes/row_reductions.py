@@ -12,42 +12,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AffineDimExpr, ops_named
+from hexopt.ir import AnyOp
 
-from . import _transform as T
+from . import _linalg as L
 from .base import Pass
-from .schedule_matmul import indexing_maps, interchange
 
 
-def row_reduction_order(op) -> list[int] | None:
+def row_reduction_order(op: AnyOp) -> list[int] | None:
     """The loop order that puts the single reduction loop innermost, for a generic whose innermost loop
     is parallel and every input of which has the reduction loop as its last (contiguous) dimension."""
-    if op.name != "linalg.generic" or not T.has_tensor_semantics(op):
+    if not L.is_generic(op) or not L.has_tensor_semantics(op):
         return None
-    kinds = T.iterator_kinds(op)
-    if kinds.count("reduction") != 1 or kinds[-1] != "parallel":
+    kinds = L.iterator_kinds(op)
+    if kinds.count(L.REDUCTION) != 1 or kinds[-1] != L.PARALLEL:
         return None
-    red = kinds.index("reduction")
-    maps = indexing_maps(op)
-    n_inputs = len(op.operands) - len(op.results)
+    red = kinds.index(L.REDUCTION)
+    n_inputs = L.num_inputs(op)
     if n_inputs == 0:
         return None
-    for amap in maps[:n_inputs]:
-        last = amap.results[-1] if amap.results else None
-        if not isinstance(last, AffineDimExpr) or AffineDimExpr(last).position != red:
+    for amap in L.indexing_maps(op)[:n_inputs]:
+        if not amap.results or L.dim_position(amap.results[-1]) != red:
             return None
     return [d for d in range(len(kinds)) if d != red] + [red]
 
 
 @dataclass(frozen=True)
 class InterchangeRowReductions(Pass):
-    """Interchange a reduction generic's loops so that the reduction loop, along which its inputs are contiguous, is innermost."""
+    """Interchange a reduction generic's loops so that its reduction loop (inputs contiguous along it) is innermost."""
 
     name: ClassVar[str] = "interchange-row-reductions"
     scope: ClassVar[str] = "func.func"
 
-    def run_on_function(self, func) -> None:
-        for op in ops_named(func, "linalg.generic", as_views=False):
+    def run_on_function(self, func: AnyOp) -> None:
+        for op in L.generics(func):
             order = row_reduction_order(op)
             if order is not None:
-                interchange(op, order)
+                L.interchange(op, order)

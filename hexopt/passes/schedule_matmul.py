@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AffineDimExpr, ir
+from hexopt.ir import AnyMap, AnyOp, ir, walk_ops
 
-from . import _transform as T
+from . import _linalg as L
+from ._transform import Script, run_script, tag_ops
 from .base import Pass, PassFailure
 
 MATMULS = ("linalg.matmul", "linalg.batch_matmul")
@@ -21,44 +22,30 @@ KEEP_NAMED = frozenset({
 })
 
 
-def defining_op(value):
-    """The Operation that defines `value`, or None for a block argument."""
-    owner = value.owner
-    return None if isinstance(owner, ir.Block) else owner.operation
-
-
-def indexing_maps(op) -> list:
-    return [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
-
-
-def set_indexing_maps(op, maps) -> None:
-    op.attributes["indexing_maps"] = ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps])
-
-
-def map_through_transpose(consumer_map, permutation: list[int]):
+def map_through_transpose(consumer_map: AnyMap, permutation: list[int]) -> AnyMap:
     """The map that reads a transpose's input where `consumer_map` read its result.
 
     linalg.transpose writes result[i_0, ..., i_n] = input[j] with j[permutation[k]] = i_k.
     """
     results = list(consumer_map.results)
-    new = [None] * len(results)
+    new = list(results)
     for k, p in enumerate(permutation):
         new[p] = results[k]
     return ir.AffineMap.get(consumer_map.n_dims, consumer_map.n_symbols, new)
 
 
-def fold_transposes(op) -> bool:
+def fold_transposes(op: AnyOp) -> bool:
     """Make `op` (a named matmul) read the inputs of the linalg.transpose ops feeding it."""
     changed = False
-    maps = indexing_maps(op)
+    maps = L.indexing_maps(op)
     for i in range(2):
-        producer = defining_op(op.operands[i])
+        producer = L.defining_op(op.operands[i])
         if producer is None or producer.name != "linalg.transpose":
             continue
         perm = list(ir.DenseI64ArrayAttr(producer.attributes["permutation"]))
         old_maps, old_operand = list(maps), op.operands[i]
         maps[i] = map_through_transpose(maps[i], perm)
-        set_indexing_maps(op, maps)
+        L.set_indexing_maps(op, maps)
         op.operands[i] = producer.operands[0]
         try:
             ok = op.verify()
@@ -66,7 +53,7 @@ def fold_transposes(op) -> bool:
             ok = False
         if not ok:  # e.g. a batch_matmul whose batch dim would move: keep the transpose
             maps = old_maps
-            set_indexing_maps(op, maps)
+            L.set_indexing_maps(op, maps)
             op.operands[i] = old_operand
             continue
         changed = True
@@ -75,54 +62,26 @@ def fold_transposes(op) -> bool:
     return changed
 
 
-def innermost_parallel_order(op) -> list[int] | None:
+def innermost_parallel_order(op: AnyOp) -> list[int] | None:
     """Loop order (new position -> old loop) that moves the output's last parallel dim innermost.
 
     Parallel loops keep their relative order, reductions follow, and the loop indexing the
     output's contiguous dimension comes last, so the innermost loop of e.g. a matmul walks N.
     None when the innermost loop already is parallel or no such loop exists.
     """
-    iters = [str(a) for a in ir.ArrayAttr(op.attributes["iterator_types"])]
-    parallel = ["parallel" in s for s in iters]
-    if not iters or parallel[-1]:
+    parallel = [kind == L.PARALLEL for kind in L.iterator_kinds(op)]
+    if not parallel or parallel[-1]:
         return None
-    out_map = indexing_maps(op)[-1]
-    if not out_map.results or not isinstance(out_map.results[-1], AffineDimExpr):
+    out_map = L.indexing_maps(op)[-1]
+    inner = L.dim_position(out_map.results[-1]) if out_map.results else None
+    if inner is None or not parallel[inner]:
         return None
-    inner = AffineDimExpr(out_map.results[-1]).position
-    if not parallel[inner]:
-        return None
-    n = len(iters)
+    n = len(parallel)
     return ([d for d in range(n) if parallel[d] and d != inner] + [d for d in range(n) if not parallel[d]]
             + [inner])
 
 
-def interchange(op, order: list[int]) -> None:
-    """Permute the loops of a linalg.generic in place: new loop k is old loop order[k]."""
-    n = len(order)
-    new_pos = [0] * n
-    for k, old in enumerate(order):
-        new_pos[old] = k
-    rename = ir.AffineMap.get(n, 0, [ir.AffineDimExpr.get(new_pos[d]) for d in range(n)])
-    maps = [ir.AffineMap.get(n, m.n_symbols, [e.compose(rename) for e in m.results]) for m in indexing_maps(op)]
-    set_indexing_maps(op, maps)
-    iters = list(ir.ArrayAttr(op.attributes["iterator_types"]))
-    op.attributes["iterator_types"] = ir.ArrayAttr.get([iters[old] for old in order])
-
-
-def walk_ops(root, pred) -> list:
-    found = []
-
-    def visit(op):
-        if pred(op):
-            found.append(op)
-        return ir.WalkResult.ADVANCE
-
-    root.operation.walk(visit)
-    return found
-
-
-def position_in_block(op) -> tuple:
+def position_in_block(op: AnyOp) -> tuple[AnyOp, int]:
     block = op.block
     for i, other in enumerate(block.operations):
         if other.operation == op:
@@ -137,7 +96,7 @@ class ScheduleMatmulForHvx(Pass):
     name: ClassVar[str] = "schedule-matmul-for-hvx"
     scope: ClassVar[str] = "func.func"
 
-    def run_on_function(self, func) -> None:
+    def run_on_function(self, func: AnyOp) -> None:
         matmuls = walk_ops(func, lambda op: op.name in MATMULS and "library_call" not in op.attributes)
         for op in matmuls:
             fold_transposes(op)
@@ -147,17 +106,14 @@ class ScheduleMatmulForHvx(Pass):
         named = walk_ops(func, lambda op: op.name.startswith("linalg.") and op.name not in KEEP_NAMED)
         if not named:
             return
-        clause = ""
-        for op in named:
-            clause = T.tag(op, 0)
-        T.run_script(func, "    %named = transform.structured.match interface{LinalgOp} attributes{"
-                     + clause + "} in %root : (!transform.any_op) -> !transform.any_op\n"
-                     "    %generic = transform.structured.generalize %named"
-                     " : (!transform.any_op) -> !transform.any_op")
+        tag_ops(named, 0)
+        script = Script()
+        script.generalize(script.match_tagged(0, interface="LinalgOp"))
+        run_script(func, script)
         for block, index in where:
             generic = list(block.operations)[index]
             if generic.name != "linalg.generic":
                 raise PassFailure(f"{self.name}: a matmul was not generalized")
             order = innermost_parallel_order(generic)
             if order is not None:
-                interchange(generic, order)
+                L.interchange(generic, order)

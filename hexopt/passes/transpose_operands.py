@@ -11,30 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AffineDimExpr, ir, linalg, tensor
+from hexopt.ir import AnyMap, AnyOp, ir, linalg, tensor
 
-from . import _transform as T
-from .base import Pass, PassFailure, option
-
-
-def indexing_maps(op) -> list:
-    return [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+from . import _linalg as L
+from .base import Pass, option
 
 
-def loop_order_permutation(amap, n_loops: int) -> list[int] | None:
+def loop_order_permutation(amap: AnyMap, n_loops: int) -> list[int] | None:
     """For a projected-permutation map whose results are not in loop order, the transpose permutation
     that puts them in loop order (so the innermost loop's dimension comes last); None otherwise."""
-    dims = []
-    for e in amap.results:
-        if not isinstance(e, AffineDimExpr):
-            return None
-        dims.append(AffineDimExpr(e).position)
-    if len(set(dims)) != len(dims) or len(dims) < 2 or n_loops - 1 not in dims:
+    dims = L.dim_positions(amap)
+    if dims is None or len(set(dims)) != len(dims) or len(dims) < 2 or n_loops - 1 not in dims:
         return None
     if dims[-1] == n_loops - 1:
         return None  # already contiguous along the innermost loop
-    order = sorted(range(len(dims)), key=lambda i: dims[i])
-    return order
+    return sorted(range(len(dims)), key=lambda i: dims[i])
 
 
 @dataclass(frozen=True)
@@ -45,25 +36,24 @@ class MaterializeTransposedOperands(Pass):
     scope: ClassVar[str] = "func.func"
 
     min_reuse: int = option(2, "transpose an operand only if the loops it does not index run it at least this "
-                               "many times (the copy must pay for itself)")
+                               "many times (the copy must pay for itself)", min=1)
 
-    def candidates(self, op) -> list[tuple[int, list[int]]]:
-        if op.name != "linalg.generic" or not T.has_tensor_semantics(op):
+    def candidates(self, op: AnyOp) -> list[tuple[int, list[int]]]:
+        if not L.is_generic(op) or not L.has_tensor_semantics(op):
             return []
-        ranges = T.loop_ranges(op)
+        ranges = L.loop_ranges(op)
         if not ranges:
             return []
-        maps = indexing_maps(op)
-        n_inputs = len(op.operands) - len(op.results)
+        maps = L.indexing_maps(op)
         found = []
-        for i in range(n_inputs):
+        for i in range(L.num_inputs(op)):
             t = op.operands[i].type
             if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
                 continue
             perm = loop_order_permutation(maps[i], len(ranges))
             if perm is None:
                 continue
-            used = {AffineDimExpr(e).position for e in maps[i].results}
+            used = set(L.dim_positions(maps[i]) or [])
             reuse = 1
             for d, r in enumerate(ranges):
                 if d not in used:
@@ -72,22 +62,12 @@ class MaterializeTransposedOperands(Pass):
                 found.append((i, perm))
         return found
 
-    def run_on_function(self, func) -> None:
-        if self.min_reuse < 1:
-            raise PassFailure(f"{self.name}: min-reuse must be at least 1")
-        generics = []
-
-        def visit(op):
-            if op.name == "linalg.generic":
-                generics.append(op)
-            return ir.WalkResult.ADVANCE
-
-        func.operation.walk(visit)
-        for op in generics:
+    def run_on_function(self, func: AnyOp) -> None:
+        for op in L.generics(func):
             work = self.candidates(op)
             if not work:
                 continue
-            maps = indexing_maps(op)
+            maps = L.indexing_maps(op)
             for i, perm in work:
                 value = op.operands[i]
                 shape = list(value.type.shape)
@@ -96,4 +76,4 @@ class MaterializeTransposedOperands(Pass):
                     copy = linalg.transpose(value, outs=[init.result], permutation=perm)
                 op.operands[i] = copy.results[0]
                 maps[i] = ir.AffineMap.get(maps[i].n_dims, maps[i].n_symbols, [maps[i].results[p] for p in perm])
-            op.attributes["indexing_maps"] = ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps])
+            L.set_indexing_maps(op, maps)

@@ -9,10 +9,26 @@ op accepts a memref type converter with `index_bitwidth`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from hexopt.ir import AnyOp
+
+from ._transform import ROOT, Script, run_script
 from .base import Pass, PassFailure, option
+
+#: The vector-to-vector lowerings convert-vector-to-llvm applies itself (in-bounds minor-identity
+#: transfers become vector.load/store, broadcasts and reductions are unrolled).
+_VECTOR_LOWERINGS = (
+    "vector.lower_transfer max_transfer_rank = 1",
+    "vector.lower_broadcast",
+    'vector.lower_multi_reduction lowering_strategy = "innerreduction"',
+    "vector.lower_shape_cast",
+    "vector.lower_masks",
+    "vector.lower_contraction",
+    "vector.lower_transpose",
+)
 
 
 @dataclass(frozen=True)
@@ -22,40 +38,25 @@ class LowerVectorToLlvm(Pass):
     name: ClassVar[str] = "lower-vector-to-llvm"
     scope: ClassVar[str] = "builtin.module"
 
-    index_bitwidth: int = option(0, "bits of index in memref descriptors; 0 = the module's DLTI index width (else 64)")
+    index_bitwidth: int = option(0, "bits of index in memref descriptors; 0 = the module's DLTI index width (else 64)",
+                                 choices=(0, 32, 64))
     use_vector_alignment: bool = option(False, "align vector loads/stores to the vector type (aligned HVX vmem)")
 
-    def apply(self, module) -> None:
-        from ._transform import run_script
-
+    def apply(self, module: AnyOp) -> None:
         bits = self.index_bitwidth or _dlti_index_bits(module) or 64
-        if bits not in (32, 64):
-            raise PassFailure(f"lower-vector-to-llvm: index-bitwidth must be 32 or 64, got {bits}")
+        if bits not in (32, 64):  # from the module's DLTI spec (the option itself is validated when built)
+            raise PassFailure(f"lower-vector-to-llvm: the module's DLTI index width {bits} is not 32 or 64", module)
         align = " use_vector_alignment = true" if self.use_vector_alignment else ""
-        # First the vector-to-vector lowerings convert-vector-to-llvm applies itself (in-bounds
-        # minor-identity transfers become vector.load/store, broadcasts and reductions are
-        # unrolled), then the conversion with our type converter.
-        run_script(module, f"""
-    transform.apply_patterns to %root {{
-      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
-      transform.apply_patterns.vector.lower_broadcast
-      transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = "innerreduction"
-      transform.apply_patterns.vector.lower_shape_cast
-      transform.apply_patterns.vector.lower_masks
-      transform.apply_patterns.vector.lower_contraction
-      transform.apply_patterns.vector.lower_transpose
-    }} : !transform.any_op
-    transform.apply_conversion_patterns to %root {{
-      transform.apply_conversion_patterns.vector.vector_to_llvm{align}
-    }} with type_converter {{
-      transform.apply_conversion_patterns.memref.memref_to_llvm_type_converter {{index_bitwidth = {bits}}}
-    }} {{legal_dialects = ["llvm"], partial_conversion}} : !transform.any_op""")
+        script = Script()
+        script.apply_patterns(ROOT, _VECTOR_LOWERINGS)
+        script.apply_conversion_patterns(ROOT, [f"vector.vector_to_llvm{align}"],
+                                         f"memref.memref_to_llvm_type_converter {{index_bitwidth = {bits}}}",
+                                         legal_dialects=["llvm"])
+        run_script(module, script)
 
 
-def _dlti_index_bits(module) -> int | None:
+def _dlti_index_bits(module: AnyOp) -> int | None:
     """The `index` width of the module's `dlti.dl_spec` (set by set-target), if any."""
-    import re
-
     attrs = module.operation.attributes
     if "dlti.dl_spec" not in attrs:
         return None

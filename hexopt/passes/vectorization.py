@@ -1,16 +1,28 @@
-"""hexagon-vectorization: vectorize one-vector linalg ops to 1-D HVX vectors."""
+"""hexagon-vectorization: vectorize one-vector linalg ops to 1-D HVX vectors.
+
+Three strategies, tried in this order on each tensor linalg op (hexagon-tiling made the tiles):
+
+* a contraction tile [rows, whole reduction, one vector] (hexagon-tiling{register-accumulators}) becomes
+  one scf.for over the reduction whose iter_args are the output vectors (`ContractionPlan`): upstream's
+  vectorizer would make the reduction a vector dimension and read/write the accumulator every step;
+* a row-reduction tile [1, ..., 1, n vectors] combines the row's vectors lane-wise and reduces across the
+  lanes once (`RowReductionPlan`): upstream would reduce the whole n-element row as one n-D vector;
+* a [1, ..., 1, one vector] op goes to upstream `transform.structured.vectorize`, followed by the cleanup
+  patterns that fold the tiles' slices into the transfers and drop unit dims.
+"""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-import itertools
+from hexopt.ir import AnyOp, AnyType, AnyValue, arith, ir, scf, tensor, vector
 
-from hexopt.ir import AffineDimExpr, arith, ir, scf, tensor, vector
-
-from .base import Pass, PassFailure, option
-from . import _transform as T
+from . import _linalg as L
+from ._transform import Script, run_on_targets, run_script
+from .base import Pass, option, power_of_two
 
 #: At most this many output vectors of one contraction tile are kept in registers (HVX has 32).
 MAX_ACCUMULATORS = 16
@@ -18,27 +30,295 @@ MAX_ACCUMULATORS = 16
 REDUCTION_KINDS = {"arith.addf": "add", "arith.mulf": "mul", "arith.maxnumf": "maxnumf",
                    "arith.minnumf": "minnumf", "arith.maximumf": "maximumf", "arith.minimumf": "minimumf"}
 
-# Run after vectorizing: fold the tiles' extract/insert_slice into the transfers (which keeps their
-# in_bounds), drop the unit dims of [1, ..., 1, n] vectors, then clean up. The permutation patterns
-# run in a separate greedy application: together with cast_away_vector_leading_one_dim they can
-# rewrite each other's output forever (seen on a 2-D softmax of the corpus); the rewrite caps are a
-# last guard against such cycles.
-_CLEANUP = """
-    %funcs = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %funcs {
-      transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_patterns to %funcs {
-      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
-      transform.apply_patterns.vector.drop_unit_dims_with_shape_cast
-      transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
-      transform.apply_patterns.canonicalization
-    } {max_num_rewrites = 100000 : i64} : !transform.any_op
-    transform.apply_patterns to %funcs {
-      transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.canonicalization
-    } {max_num_rewrites = 100000 : i64} : !transform.any_op"""
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A one-result tensor generic's static loop ranges, vector width (lanes) and iterator kinds."""
+
+    ranges: list[int]
+    lanes: int
+    kinds: list[str]
+
+
+def generic_tile(op: AnyOp, vector_bytes: int) -> Tile | None:
+    if not L.is_generic(op) or not L.has_tensor_semantics(op) or len(op.results) != 1:
+        return None
+    ranges = L.loop_ranges(op)
+    if not ranges:
+        return None
+    return Tile(ranges, L.vector_lanes(op, vector_bytes), L.iterator_kinds(op))
+
+
+def operand_dims(op: AnyOp) -> list[list[int]] | None:
+    """The loop indexing each dimension of each operand; None unless every map is made of loop dims."""
+    dims = []
+    for amap in L.indexing_maps(op):
+        positions = L.dim_positions(amap)
+        if positions is None:
+            return None
+        dims.append(positions)
+    return dims
+
+
+@dataclass(frozen=True)
+class ContractionPlan:
+    """A [rows, whole reduction, one vector] tile: its ranges, the reduction loop, the parallel loops
+    outside the vector (`rows`), each operand's loop per dimension, the element type and the body."""
+
+    ranges: list[int]
+    red: int
+    rows: list[int]
+    dims: list[list[int]]
+    elem: AnyType
+    block: AnyOp
+
+    @property
+    def lanes(self) -> int:
+        return self.ranges[-1]
+
+
+def plan_contraction(op: AnyOp, vector_bytes: int) -> ContractionPlan | None:
+    """The plan for a tile that hexagon-tiling{register-accumulators} made: one reduction loop kept whole, a
+    parallel innermost loop one vector wide, at most MAX_ACCUMULATORS output vectors, projected-permutation
+    maps, a body of scalar arith/math ops. None for any other op."""
+    tile = generic_tile(op, vector_bytes)
+    if tile is None:
+        return None
+    ranges, kinds = tile.ranges, tile.kinds
+    if ranges[-1] != tile.lanes or kinds[-1] != L.PARALLEL or kinds.count(L.REDUCTION) != 1:
+        return None
+    red = kinds.index(L.REDUCTION)
+    rows = [d for d, k in enumerate(kinds[:-1]) if k == L.PARALLEL]
+    n_acc = 1
+    for d in rows:
+        n_acc *= ranges[d]
+    if ranges[red] < 2 or n_acc > MAX_ACCUMULATORS:
+        return None  # a [1, ..., 1, inner] tile: the upstream vectorizer's job
+    dims = operand_dims(op)
+    if dims is None:
+        return None
+    out_dims = dims[-1]
+    if not out_dims or out_dims[-1] != len(ranges) - 1 or red in out_dims:
+        return None  # the output must be written contiguously and not be reduced over
+    for body_op in L.body_ops(op)[:-1]:
+        name = body_op.operation.name
+        if not name.startswith(("arith.", "math.")) or len(body_op.results) != 1 or body_op.regions:
+            return None
+        if isinstance(body_op.results[0].type, ir.ShapedType):
+            return None
+    return ContractionPlan(ranges, red, rows, dims, op.results[0].type.element_type, L.body(op))
+
+
+@dataclass(frozen=True)
+class RowReductionPlan:
+    """A [1, ..., 1, n * lanes] tile reducing its innermost loop with one combining op."""
+
+    ranges: list[int]
+    dims: list[list[int]]
+    comb: AnyOp
+    lanes: int
+
+
+def plan_row_reduction(op: AnyOp, vector_bytes: int) -> RowReductionPlan | None:
+    """The plan for a [1, ..., 1, n * vector] tile whose innermost loop is its only reduction, with a contiguous
+    input and a body that is one combining op (addf, mulf, max/min) of the input and the accumulator. None
+    for any other op."""
+    tile = generic_tile(op, vector_bytes)
+    if tile is None or len(op.operands) != 2:
+        return None
+    ranges, kinds, n = tile.ranges, tile.kinds, len(tile.ranges)
+    if kinds[-1] != L.REDUCTION or kinds.count(L.REDUCTION) != 1 or ranges[:-1] != [1] * (n - 1):
+        return None
+    if ranges[-1] <= tile.lanes or ranges[-1] % tile.lanes:
+        return None
+    dims = operand_dims(op)
+    if dims is None or not dims[0] or dims[0][-1] != n - 1 or n - 1 in dims[1]:
+        return None
+    block, ops = L.body(op), L.body_ops(op)
+    if len(ops) != 2 or ops[0].operation.name not in REDUCTION_KINDS:
+        return None
+    comb = ops[0]
+    if set(comb.operands) != set(block.arguments) or ops[1].operands[0] != comb.results[0]:
+        return None
+    return RowReductionPlan(ranges, dims, comb, tile.lanes)
+
+
+def one_vector_sizes(op: AnyOp, vector_bytes: int) -> list[int] | None:
+    """The vector sizes for upstream vectorization of a [1, ..., 1, one vector] op; None for other ops."""
+    ranges = L.loop_ranges(op)
+    if not ranges:
+        return None
+    if L.is_generic(op) and len({str(m) for m in L.indexing_maps(op)[L.num_inputs(op):]}) > 1:
+        # Outputs written through different maps (e.g. a row and a column): upstream's vectorizer fails
+        # on some of them ("Attempted to vectorize, but failed"); such ops stay scalar.
+        return None
+    lanes = L.vector_lanes(op, vector_bytes)
+    return ranges if ranges == [1] * (len(ranges) - 1) + [lanes] else None
+
+
+# --- building vector code ------------------------------------------------------------------------
+
+
+class _Builder:
+    """Index constants (one per value) and the 1-D transfers of a tile, at the current insertion point."""
+
+    def __init__(self, lanes: int) -> None:
+        self.lanes = lanes
+        self.index = ir.IndexType.get()
+        self._consts: dict[int, AnyValue] = {}
+
+    def const(self, v: int) -> AnyValue:
+        if v not in self._consts:
+            self._consts[v] = arith.ConstantOp(self.index, v).result
+        return self._consts[v]
+
+    def vtype(self, elem: AnyType) -> AnyType:
+        return ir.VectorType.get([self.lanes], elem)
+
+    @staticmethod
+    def poison(elem: AnyType) -> AnyValue:
+        return ir.Operation.create("ub.poison", results=[elem],
+                                   attributes={"value": ir.Attribute.parse("#ub.poison")}).result
+
+    def read(self, value: AnyValue, indices: Sequence[AnyValue], along: int, elem: AnyType) -> AnyValue:
+        """An in-bounds vector read of `value` at `indices` along its dimension `along`."""
+        rank = len(indices)
+        perm = ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(along)])
+        return vector.TransferReadOp(self.vtype(elem), value, list(indices), ir.AffineMapAttr.get(perm),
+                                     self.poison(elem), ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
+
+    def write(self, vec: AnyValue, dest: AnyValue, indices: Sequence[AnyValue]) -> AnyValue:
+        """An in-bounds write of `vec` into `dest` at `indices` along its last dimension; the new tensor."""
+        rank = len(indices)
+        perm = ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)])
+        return vector.TransferWriteOp(dest.type, vec, dest, list(indices), ir.AffineMapAttr.get(perm),
+                                      ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
+
+
+def _replace(op: AnyOp, result: AnyValue) -> None:
+    op.results[0].replace_all_uses_with(result)
+    op.operation.erase()
+
+
+def vectorize_row_reduction(op: AnyOp, plan: RowReductionPlan) -> None:
+    """Combine the row's vectors lane-wise, then reduce the lanes once into the accumulator scalar."""
+    n = len(plan.ranges)
+    value, out = op.operands[0], op.operands[1]
+    elem = out.type.element_type
+    name = plan.comb.operation.name
+    attrs = {a: plan.comb.attributes[a] for a in plan.comb.attributes}
+    with ir.InsertionPoint(op), op.location:
+        b = _Builder(plan.lanes)
+        vtype = b.vtype(elem)
+        acc = None
+        for c in range(plan.ranges[-1] // plan.lanes):
+            point = {d: b.const(0) for d in range(n)}
+            point[n - 1] = b.const(c * plan.lanes)
+            v = b.read(value, [point[d] for d in plan.dims[0]], len(plan.dims[0]) - 1, elem)
+            acc = v if acc is None else ir.Operation.create(name, results=[vtype], operands=[v, acc],
+                                                            attributes=attrs).results[0]
+        indices = [b.const(0) for _ in plan.dims[1]]
+        init = tensor.extract(out, indices)
+        kind = ir.Attribute.parse(f"#vector.kind<{REDUCTION_KINDS[name]}>")
+        red = vector.ReductionOp(elem, kind, acc, acc=init)
+        if "fastmath" in attrs:
+            red.attributes["fastmath"] = attrs["fastmath"]
+        result = tensor.insert(red.result, out, indices)
+    _replace(op, result)
+
+
+def _read_operand(b: _Builder, value: AnyValue, dims: list[int], point: dict[int, AnyValue], elem: AnyType,
+                  inner: int) -> AnyValue:
+    """value[point] as a vector along loop `inner`: a broadcast scalar if `value` is not indexed by it, a
+    strided read through a permutation map if it is not its last dimension."""
+    indices = [point[d] for d in dims]
+    if inner not in dims:
+        return vector.broadcast(b.vtype(elem), tensor.extract(value, indices))
+    return b.read(value, indices, dims.index(inner), elem)
+
+
+def _outside_values(op: AnyOp, block: AnyOp) -> list[AnyValue]:
+    """Values the body of `op` uses but does not define (e.g. a scale), in first-use order."""
+    found: list[AnyValue] = []
+    for body_op in list(block.operations)[:-1]:
+        for v in body_op.operands:
+            owner = v.owner
+            inside = (owner == block) if isinstance(owner, ir.Block) else owner.operation.parent == op.operation
+            if not inside and v not in found:
+                found.append(v)
+    return found
+
+
+def _clone_body_on_vectors(block: AnyOp, env: dict[AnyValue, AnyValue], b: _Builder) -> AnyValue:
+    """Recreate the body's scalar ops on vectors (env maps the block's values to vectors); the yielded vector."""
+    ops = list(block.operations)
+    for body_op in ops[:-1]:
+        attrs = {a: body_op.attributes[a] for a in body_op.attributes}
+        new = ir.Operation.create(body_op.operation.name, results=[b.vtype(body_op.results[0].type)],
+                                  operands=[env[v] for v in body_op.operands], attributes=attrs)
+        env[body_op.results[0]] = new.results[0]
+    return env[ops[-1].operands[0]]
+
+
+def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
+    """Rewrite the tile into one scf.for over the reduction loop whose iter_args are the tile's output
+    vectors: each is read once before the loop and written once after it (the reference order reads and
+    writes it on every reduction step)."""
+    n, inner, block = len(plan.ranges), len(plan.ranges) - 1, plan.block
+    n_in = len(op.operands) - 1
+    out = op.operands[n_in]
+    with ir.InsertionPoint(op), op.location:
+        b = _Builder(plan.lanes)
+        row_points = []
+        for coords in itertools.product(*[range(plan.ranges[d]) for d in plan.rows]):
+            point = {d: b.const(0) for d in range(n)}
+            for d, c in zip(plan.rows, coords, strict=True):
+                point[d] = b.const(c)
+            row_points.append(point)
+        accs = [_read_operand(b, out, plan.dims[-1], p, plan.elem, inner) for p in row_points]
+        # Scalars the body takes from outside are broadcast once, before the loop.
+        outside = {v: vector.broadcast(b.vtype(v.type), v) for v in _outside_values(op, block)}
+        loop = scf.ForOp(b.const(0), b.const(plan.ranges[plan.red]), b.const(1), accs)
+        with ir.InsertionPoint(loop.body):
+            new_accs = []
+            for point, acc in zip(row_points, loop.inner_iter_args, strict=True):
+                point = {**point, plan.red: loop.induction_variable}
+                env = dict(outside)
+                for i in range(n_in):
+                    arg = block.arguments[i]
+                    env[arg] = _read_operand(b, op.operands[i], plan.dims[i], point, arg.type, inner)
+                env[block.arguments[n_in]] = acc
+                new_accs.append(_clone_body_on_vectors(block, env, b))
+            scf.YieldOp(new_accs)
+        result = out
+        for point, vec in zip(row_points, loop.results, strict=True):
+            result = b.write(vec, result, [point[d] for d in plan.dims[-1]])
+    _replace(op, result)
+
+
+# --- the pass ------------------------------------------------------------------------------------
+
+
+def _cleanup(script: Script) -> None:
+    """After vectorizing: fold the tiles' extract/insert_slice into the transfers (which keeps their
+    in_bounds), drop the unit dims of [1, ..., 1, n] vectors, then clean up. The permutation patterns run
+    in a separate greedy application: together with cast_away_vector_leading_one_dim they can rewrite each
+    other's output forever (seen on a 2-D softmax of the corpus); the rewrite caps are a last guard
+    against such cycles."""
+    funcs = script.match_ops(["func.func"])
+    script.apply_patterns(funcs, ["tensor.fold_tensor_subset_ops_into_vector_transfers", "canonicalization"])
+    script.apply_patterns(funcs, ["vector.cast_away_vector_leading_one_dim", "vector.drop_unit_dims_with_shape_cast",
+                                  "tensor.fold_tensor_subset_ops_into_vector_transfers", "canonicalization"],
+                          max_num_rewrites=100000)
+    script.apply_patterns(funcs, ["vector.transfer_permutation_patterns", "canonicalization"],
+                          max_num_rewrites=100000)
+
+
+def _vectorize(script: Script, handle: str, sizes: tuple[int, ...]) -> None:
+    script.vectorize(handle, sizes)
 
 
 @dataclass(frozen=True)
@@ -49,238 +329,29 @@ class HexagonVectorization(Pass):
     scope: ClassVar[str] = "builtin.module"
 
     vector_bytes: int = option(128, "HVX vector length in bytes; ops whose innermost range is "
-                                    "vector-bytes / element size get vectorized")
+                                    "vector-bytes / element size get vectorized", min=8, max=256, check=power_of_two)
 
-    def vector_sizes(self, op) -> list[int] | None:
-        ranges = T.loop_ranges(op)
-        if not ranges:
-            return None
-        inner = self.vector_bytes * 8 // T.element_bits(op)
-        return ranges if ranges == [1] * (len(ranges) - 1) + [inner] else None
-
-    def _generic_tile(self, op) -> tuple[list[int], int, list[str]] | None:
-        """(static loop ranges, vector width, iterator kinds) of a one-result tensor generic; else None."""
-        if op.name != "linalg.generic" or not T.has_tensor_semantics(op) or len(op.results) != 1:
-            return None
-        ranges = T.loop_ranges(op)
-        if not ranges:
-            return None
-        return ranges, self.vector_bytes * 8 // T.element_bits(op), T.iterator_kinds(op)
-
-    def contraction(self, op) -> dict | None:
-        """What `vectorize_contraction` needs for a tile that hexagon-tiling{register-accumulators} made: one
-        reduction loop kept whole, a parallel innermost loop one vector wide, at most MAX_ACCUMULATORS output
-        vectors, projected-permutation maps, a body of scalar arith/math ops. None for any other op."""
-        shape = self._generic_tile(op)
-        if shape is None:
-            return None
-        ranges, inner, kinds = shape
-        if ranges[-1] != inner or kinds[-1] != "parallel" or kinds.count("reduction") != 1:
-            return None
-        red = kinds.index("reduction")
-        rows = [d for d, k in enumerate(kinds[:-1]) if k == "parallel"]
-        n_acc = 1
-        for d in rows:
-            n_acc *= ranges[d]
-        if ranges[red] < 2 or n_acc > MAX_ACCUMULATORS:
-            return None  # a [1, ..., 1, inner] tile: the upstream vectorizer's job
-        maps = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
-        dims = []
-        for amap in maps:
-            if not all(isinstance(e, AffineDimExpr) for e in amap.results):
-                return None
-            dims.append([AffineDimExpr(e).position for e in amap.results])
-        out_dims = dims[-1]
-        if not out_dims or out_dims[-1] != len(ranges) - 1 or red in out_dims:
-            return None  # the output must be written contiguously and not be reduced over
-        elem = op.results[0].type.element_type
-        block = op.regions[0].blocks[0]
-        for body_op in list(block.operations)[:-1]:
-            name = body_op.operation.name
-            if not name.startswith(("arith.", "math.")) or len(body_op.results) != 1 or body_op.regions:
-                return None
-            t = body_op.results[0].type
-            if isinstance(t, ir.ShapedType):
-                return None
-        return {"ranges": ranges, "red": red, "rows": rows, "dims": dims, "elem": elem, "block": block}
-
-    def row_reduction(self, op) -> dict | None:
-        """For a [1, ..., 1, n * vector] tile whose innermost loop is its only reduction, with contiguous
-        inputs and a body that is one combining op (addf, mulf, max/min) of an input and the accumulator:
-        what `vectorize_row_reduction` needs. None for any other op."""
-        shape = self._generic_tile(op)
-        if shape is None:
-            return None
-        ranges, inner, kinds = shape
-        n = len(ranges)
-        if kinds[-1] != "reduction" or kinds.count("reduction") != 1 or ranges[:-1] != [1] * (n - 1):
-            return None
-        if ranges[-1] <= inner or ranges[-1] % inner:
-            return None
-        maps = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
-        if len(op.operands) != 2:
-            return None
-        dims = []
-        for amap in maps:
-            if not all(isinstance(e, AffineDimExpr) for e in amap.results):
-                return None
-            dims.append([AffineDimExpr(e).position for e in amap.results])
-        if not dims[0] or dims[0][-1] != n - 1 or n - 1 in dims[1]:
-            return None
-        block = op.regions[0].blocks[0]
-        body = list(block.operations)
-        if len(body) != 2 or body[0].operation.name not in REDUCTION_KINDS:
-            return None
-        comb = body[0]
-        if set(comb.operands) != set(block.arguments) or body[1].operands[0] != comb.results[0]:
-            return None
-        return {"ranges": ranges, "dims": dims, "comb": comb, "inner": inner}
-
-    def vectorize_row_reduction(self, op, plan: dict) -> None:
-        """Combine the row's vectors lane-wise, then reduce the lanes once into the accumulator scalar."""
-        ranges, dims, comb, inner = plan["ranges"], plan["dims"], plan["comb"], plan["inner"]
-        n = len(ranges)
-        value, out = op.operands[0], op.operands[1]
-        elem = out.type.element_type
-        vtype = ir.VectorType.get([inner], elem, loc=op.location)
-        name = comb.operation.name
-        attrs = {a: comb.attributes[a] for a in comb.attributes}
-        with ir.InsertionPoint(op), op.location:
-            index = ir.IndexType.get()
-
-            def const(v: int):
-                return arith.ConstantOp(index, v).result
-
-            zero = const(0)
-            pad = ir.Operation.create("ub.poison", results=[elem],
-                                      attributes={"value": ir.Attribute.parse("#ub.poison")}).result
-            acc = None
-            for c in range(ranges[-1] // inner):
-                point = {d: zero for d in range(n)}
-                point[n - 1] = const(c * inner)
-                rank = len(dims[0])
-                perm = ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)])
-                v = vector.TransferReadOp(vtype, value, [point[d] for d in dims[0]], ir.AffineMapAttr.get(perm),
-                                          pad, ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
-                acc = v if acc is None else ir.Operation.create(name, results=[vtype], operands=[v, acc],
-                                                                attributes=attrs).results[0]
-            indices = [zero for _ in dims[1]]
-            init = tensor.extract(out, indices)
-            kind = ir.Attribute.parse(f"#vector.kind<{REDUCTION_KINDS[name]}>")
-            red = vector.ReductionOp(elem, kind, acc, acc=init)
-            if "fastmath" in attrs:
-                red.attributes["fastmath"] = attrs["fastmath"]
-            result = tensor.insert(red.result, out, indices)
-        op.results[0].replace_all_uses_with(result)
-        op.operation.erase()
-
-    def vectorize_contraction(self, op, plan: dict) -> None:
-        """Rewrite the tile into one scf.for over the reduction loop whose iter_args are the tile's output
-        vectors: each is read once before the loop and written once after it (the reference order reads and
-        writes it on every reduction step)."""
-        ranges, red, rows, dims = plan["ranges"], plan["red"], plan["rows"], plan["dims"]
-        n = len(ranges)
-        inner = ranges[-1]
-        block = plan["block"]
-        n_in = len(op.operands) - 1
-        out = op.operands[n_in]
-
-        def vtype(t):
-            return ir.VectorType.get([inner], t)
-
-        with ir.InsertionPoint(op), op.location:
-            index = ir.IndexType.get()
-            consts: dict[int, ir.Value] = {}
-
-            def const(v: int):
-                if v not in consts:
-                    consts[v] = arith.ConstantOp(index, v).result
-                return consts[v]
-
-            def read(value, operand_dims, point, elem):
-                """value[point] as a vector along the innermost loop (a broadcast scalar if it is not indexed
-                by that loop; a strided read through a permutation map if it is not its last dimension)."""
-                indices = [point[d] for d in operand_dims]
-                if n - 1 not in operand_dims:
-                    return vector.broadcast(vtype(elem), tensor.extract(value, indices))
-                pos = operand_dims.index(n - 1)
-                rank = len(operand_dims)
-                perm = ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(pos)])
-                pad = ub_poison(elem)
-                return vector.TransferReadOp(vtype(elem), value, indices, ir.AffineMapAttr.get(perm), pad,
-                                             ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
-
-            def ub_poison(elem):
-                return ir.Operation.create("ub.poison", results=[elem],
-                                           attributes={"value": ir.Attribute.parse("#ub.poison")}).result
-
-            row_points = []
-            for coords in itertools.product(*[range(ranges[d]) for d in rows]):
-                point = {d: const(0) for d in range(n)}
-                for d, c in zip(rows, coords):
-                    point[d] = const(c)
-                row_points.append(point)
-            elem = plan["elem"]
-            accs = [read(out, dims[-1], p, elem) for p in row_points]
-            # Scalars the body takes from outside (e.g. a scale) are broadcast once, before the loop.
-            outside: dict = {}
-            for body_op in list(block.operations)[:-1]:
-                for v in body_op.operands:
-                    owner = v.owner
-                    defined_inside = (isinstance(owner, ir.Block) and owner == block) or (
-                        not isinstance(owner, ir.Block) and owner.operation.parent == op.operation)
-                    if not defined_inside and v not in outside:
-                        outside[v] = vector.broadcast(vtype(v.type), v)
-            loop = scf.ForOp(const(0), const(ranges[red]), const(1), accs)
-            with ir.InsertionPoint(loop.body):
-                k = loop.induction_variable
-                new_accs = []
-                for point, acc in zip(row_points, loop.inner_iter_args):
-                    point = dict(point)
-                    point[red] = k
-                    env = dict(outside)
-                    for i in range(n_in):
-                        arg = block.arguments[i]
-                        env[arg] = read(op.operands[i], dims[i], point, arg.type)
-                    env[block.arguments[n_in]] = acc
-                    for body_op in list(block.operations)[:-1]:
-                        attrs = {name: body_op.attributes[name] for name in body_op.attributes}
-                        new = ir.Operation.create(body_op.operation.name,
-                                                  results=[vtype(body_op.results[0].type)],
-                                                  operands=[env[v] for v in body_op.operands], attributes=attrs)
-                        env[body_op.results[0]] = new.results[0]
-                    new_accs.append(env[list(block.operations)[-1].operands[0]])
-                scf.YieldOp(new_accs)
-            result = out
-            for point, vec in zip(row_points, loop.results):
-                indices = [point[d] for d in dims[-1]]
-                perm = ir.AffineMap.get(len(dims[-1]), 0, [ir.AffineDimExpr.get(len(dims[-1]) - 1)])
-                result = vector.TransferWriteOp(out.type, vec, result, indices, ir.AffineMapAttr.get(perm),
-                                                ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
-        op.results[0].replace_all_uses_with(result)
-        op.operation.erase()
-
-    def apply(self, module) -> None:
-        if self.vector_bytes <= 0:
-            raise PassFailure("hexagon-vectorization: vector-bytes must be positive")
+    def apply(self, module: AnyOp) -> None:
         rewritten = 0
-        for op in T.linalg_ops(module):
-            plan = self.contraction(op)
-            if plan is not None:
-                self.vectorize_contraction(op, plan)
+        for op in L.structured_ops(module):
+            contraction = plan_contraction(op, self.vector_bytes)
+            if contraction is not None:
+                vectorize_contraction(op, contraction)
                 rewritten += 1
                 continue
-            plan = self.row_reduction(op)
-            if plan is not None:
-                self.vectorize_row_reduction(op, plan)
+            row = plan_row_reduction(op, self.vector_bytes)
+            if row is not None:
+                vectorize_row_reduction(op, row)
                 rewritten += 1
-        lines = []
-        for i, op in enumerate(T.linalg_ops(module)):
-            sizes = self.vector_sizes(op)
-            if sizes is None:
-                continue
-            lines.append(f"    %op{i} = transform.structured.match attributes{{{T.tag(op, i)}}} in %root"
-                         " : (!transform.any_op) -> !transform.any_op")
-            lines.append(f"    transform.structured.vectorize %op{i} vector_sizes {sizes} : !transform.any_op")
-        if lines or rewritten:
-            T.run_script(module, "\n".join(lines) + _CLEANUP)
+        targets = []
+        for op in L.structured_ops(module):
+            sizes = one_vector_sizes(op, self.vector_bytes)
+            if sizes is not None:
+                targets.append((op, tuple(sizes)))
+        run_on_targets(module, targets, _vectorize)
+        if targets or rewritten:
+            # One script for the whole module: building the canonicalization patterns costs about a
+            # millisecond per application, too much to pay per function.
+            cleanup = Script()
+            _cleanup(cleanup)
+            run_script(module, cleanup)

@@ -5,22 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import ir
+from hexopt.ir import AnyMap, AnyOp, ir, walk_ops
 
-from .base import Pass, PassFailure, option
-from . import _transform as T
+from . import _linalg as L
+from ._transform import Script, run_on_targets
+from .base import Pass, option
 
 _MARK = "hexopt.virtual_threads"
 
 
-def body_op_count(op) -> int:
+def body_op_count(op: AnyOp) -> int:
     """Operations in a linalg.generic body, the terminator excluded (1 for other linalg ops)."""
-    if op.name != "linalg.generic":
+    if not L.is_generic(op):
         return 1
-    return max(1, len(op.regions[0].blocks[0].operations) - 1)
+    return max(1, len(L.body_ops(op)) - 1)
 
 
-def inside_forall(op) -> bool:
+def inside_forall(op: AnyOp) -> bool:
     parent = op.parent
     while parent is not None and parent.name != "builtin.module":
         if parent.name == "scf.forall":
@@ -36,14 +37,16 @@ class FormVirtualThreads(Pass):
     name: ClassVar[str] = "form-virtual-threads"
     scope: ClassVar[str] = "builtin.module"
 
-    num_threads: int = option(4, "number of chunks (threads) the chosen parallel loop is split into")
-    min_work: int = option(65536, "split an op only if loop-range product x body-ops / 2 reaches this")
+    # At most 128: the async runtime starts one task per chunk; more chunks than that only add overhead
+    # on a DSP with a handful of hardware threads.
+    num_threads: int = option(4, "number of chunks (threads) the chosen parallel loop is split into", min=1, max=128)
+    min_work: int = option(65536, "split an op only if loop-range product x body-ops / 2 reaches this", min=0)
 
-    def thread_dim(self, op) -> int | None:
+    def thread_dim(self, op: AnyOp) -> int | None:
         """The loop to split (the outermost parallel one that num-threads divides), or None."""
-        if op.name != "linalg.generic" or not T.has_tensor_semantics(op) or inside_forall(op):
+        if not L.is_generic(op) or not L.has_tensor_semantics(op) or inside_forall(op):
             return None
-        ranges = T.loop_ranges(op)
+        ranges = L.loop_ranges(op)
         if not ranges:
             return None
         work = 1
@@ -51,51 +54,43 @@ class FormVirtualThreads(Pass):
             work *= r
         if work * body_op_count(op) // 2 < self.min_work:
             return None
-        iterators = [str(a) for a in op.attributes["iterator_types"]]
-        for dim, (kind, size) in enumerate(zip(iterators, ranges)):
-            if "parallel" in kind and size >= self.num_threads and size % self.num_threads == 0:
+        for dim, (kind, size) in enumerate(zip(L.iterator_kinds(op), ranges, strict=True)):
+            if kind == L.PARALLEL and size >= self.num_threads and size % self.num_threads == 0:
                 return dim
         return None
 
-    def apply(self, module) -> None:
-        if self.num_threads < 1:
-            raise PassFailure("form-virtual-threads: num-threads must be at least 1")
+    def chunk_sizes(self, op: AnyOp) -> tuple[int, ...] | None:
+        """Tile sizes of the forall (0 on every loop but the split one), or None to leave `op` alone."""
+        dim = self.thread_dim(op)
+        ranges = L.loop_ranges(op)
+        if dim is None or ranges is None:
+            return None
+        sizes = [0] * len(ranges)
+        sizes[dim] = ranges[dim] // self.num_threads
+        return tuple(sizes)
+
+    def apply(self, module: AnyOp) -> None:
         if self.num_threads == 1:
             return
-        lines = []
-        for i, op in enumerate(T.linalg_ops(module)):
-            dim = self.thread_dim(op)
-            if dim is None:
-                continue
-            ranges = T.loop_ranges(op)
-            sizes = [0] * len(ranges)
-            sizes[dim] = ranges[dim] // self.num_threads
-            lines.append(f"    %op{i} = transform.structured.match attributes{{{T.tag(op, i)}}} in %root"
-                         " : (!transform.any_op) -> !transform.any_op")
-            lines.append(f"    %tiled{i}, %forall{i} = transform.structured.tile_using_forall %op{i}"
-                         f" tile_sizes {sizes} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
-            lines.append(f'    transform.annotate %forall{i} "{_MARK}" : !transform.any_op')
-        if not lines:
+        targets = []
+        for i, op in enumerate(L.structured_ops(module)):
+            sizes = self.chunk_sizes(op)
+            if sizes is not None:
+                targets.append((op, (sizes, i)))  # one forall per op: the index keeps keys apart
+        if not targets:
             return
-        T.run_script(module, "\n".join(lines))
-        for forall in _marked_foralls(module):
+        run_on_targets(module, targets, _tile)
+        for forall in walk_ops(module, lambda op: op.name == "scf.forall" and _MARK in op.attributes):
             del forall.attributes[_MARK]
             denormalize(forall)
 
 
-def _marked_foralls(module) -> list:
-    found = []
-
-    def visit(op):
-        if op.name == "scf.forall" and _MARK in op.attributes:
-            found.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module.operation.walk(visit)
-    return found
+def _tile(script: Script, handle: str, key: tuple[tuple[int, ...], int]) -> None:
+    _tiled, forall = script.tile_using_forall(handle, key[0])
+    script.annotate(forall, _MARK)
 
 
-def denormalize(forall) -> None:
+def denormalize(forall: AnyOp) -> None:
     """Turn `scf.forall (%i) in (n)` whose only uses are `affine.apply (d0 * c)` into
     `scf.forall (%j) = (0) to (n * c) step (c)`: the loop then walks rows, like the reference's."""
     lb = list(ir.DenseI64ArrayAttr(forall.attributes["staticLowerBound"]))
@@ -104,19 +99,17 @@ def denormalize(forall) -> None:
     if len(ub) != 1 or lb != [0] or step != [1] or ub[0] < 0:
         return
     iv = forall.regions[0].blocks[0].arguments[0]
-    applies, chunk = [], None
+    applies: list[AnyOp] = []
+    chunk: int | None = None
     for use in iv.uses:
         user = use.owner
         if user.name != "affine.apply" or len(user.operands) != 1:
             return
         amap = ir.AffineMapAttr(user.attributes["map"]).value
-        expected = None
-        if amap.n_dims == 1 and amap.n_symbols == 0 and len(amap.results) == 1:
-            c = _coefficient(amap)
-            if c is not None and (chunk is None or c == chunk):
-                chunk, expected = c, c
-        if expected is None:
+        c = _coefficient(amap) if amap.n_dims == 1 and amap.n_symbols == 0 and len(amap.results) == 1 else None
+        if c is None or (chunk is not None and c != chunk):
             return
+        chunk = c
         applies.append(user)
     if chunk is None:
         return
@@ -127,7 +120,7 @@ def denormalize(forall) -> None:
         apply.erase()
 
 
-def _coefficient(amap) -> int | None:
+def _coefficient(amap: AnyMap) -> int | None:
     """c if `amap` is (d0) -> (d0 * c) with c > 0 (or (d0) -> (d0): 1), else None."""
     expr = amap.results[0]
     if isinstance(expr, ir.AffineDimExpr):
@@ -135,5 +128,5 @@ def _coefficient(amap) -> int | None:
     if isinstance(expr, ir.AffineMulExpr):
         lhs, rhs = expr.lhs, expr.rhs
         if isinstance(lhs, ir.AffineDimExpr) and isinstance(rhs, ir.AffineConstantExpr) and rhs.value > 0:
-            return rhs.value
+            return int(rhs.value)
     return None

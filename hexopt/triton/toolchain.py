@@ -1,19 +1,21 @@
 """Every call of the Triton front end into the rest of hexopt: lowering, translation, the runners.
 
 Kept in one module so that a change of those APIs touches one file. MLIR work runs in hexopt's
-guarded worker processes (an abort in the bindings cannot kill the user's Python process); only the
-host JIT (`host_kernel`) loads the MLIR bindings in-process, as `hexopt.runner.host` does.
-No triton import here.
+guarded worker processes (`hexopt.lower`: an abort in the bindings cannot kill the user's Python
+process); only the host JIT (`host_kernel`) loads the MLIR bindings in-process, as
+`hexopt.runner.host` does. No triton import here.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from hexopt.diagnostics import HexoptError, format_diagnostic
+from hexopt.diagnostics import format_diagnostic
+from hexopt.errors import HexoptError
 
 CONVERT = "builtin.module(convert-triton-to-linalg)"
 
@@ -43,43 +45,31 @@ def render(error: HexoptError) -> str:
     return "\n".join(lines)
 
 
-def _run(text: str, source_name: str, specs: list) -> str:
-    from hexopt.guard import run_request
-
-    with tempfile.TemporaryDirectory(prefix="hexopt-triton-") as d:
-        out = os.path.join(d, "out.mlir")
-        request = {"input_text": text, "source_name": source_name, "specs": [s.to_json() for s in specs],
-                   "verify": True, "output": out, "allow_unregistered": True}
-        run_request(request)
-        return Path(out).read_text()
-
-
 def triton_to_linalg(ttir_text: str, source_name: str) -> str:
     """Generic TTIR -> triton-shared style Linalg (the convert-triton-to-linalg pass, guarded)."""
-    from hexopt.pipeline import parse_textual
+    from hexopt.lowering import lower
 
-    return _run(ttir_text, source_name, parse_textual(CONVERT))
+    return lower(ttir_text, CONVERT, source_name=source_name, allow_unregistered=True).text
 
 
 def lower(text: str, pipeline: str, sets: dict[str, str], source_name: str) -> str:
     """Linalg (or TTIR) -> LLVM-dialect MLIR with a YAML pipeline (a shipped name or a path)."""
-    from hexopt.pipeline import load_pipeline
+    from hexopt.lowering import lower as lower_guarded
 
-    return _run(text, source_name, load_pipeline(pipeline, dict(sets)).passes)
+    return lower_guarded(text, pipeline, dict(sets), source_name=source_name, allow_unregistered=True).text
 
 
 def hexagon_executable(llvm_text: str, arch: str | None = None) -> bytes:
     """A static qemu-hexagon executable (harness + kernel + async runtime), translated with HVX float off
     because qemu cannot execute HVX float."""
-    from hexopt.backend.translate import TargetOptions
-    from hexopt.backend.worker import translate_guarded
+    from hexopt.backend.translate import TargetOptions, translate_guarded
     from hexopt.runner import abi, hexagon
 
     options = TargetOptions(arch=arch, hvx_float=False).resolve()
     sig = abi.parse_signature(llvm_text)
     with tempfile.TemporaryDirectory(prefix="hexopt-triton-") as d:
         obj = os.path.join(d, "kernel.o")
-        translate_guarded(options, "obj", obj, text=llvm_text)
+        Path(obj).write_bytes(translate_guarded(options, "obj", text=llvm_text))
         exe = hexagon.build_executable(obj, sig, Path(d) / "kernel.elf", arch=options.arch or "v73")
         return Path(exe).read_bytes()
 
@@ -121,6 +111,6 @@ def kernel_params(llvm_text: str) -> list[str]:
 
 
 def build_cache_dir() -> Path:
-    from hexopt.backend.tools import BUILD_CACHE
+    from hexopt.toolchain import cache_dir
 
-    return BUILD_CACHE / "triton"
+    return cache_dir() / "triton"

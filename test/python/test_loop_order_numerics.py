@@ -4,7 +4,6 @@ parametrization (which turns off, one at a time, only the bool options that are 
 from __future__ import annotations
 
 import pytest
-
 from test_numerics import SEED, check, kernel_for
 
 

@@ -33,7 +33,8 @@
 // ROWS1:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
 // ROWS1:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
 // ROWS1:             scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
-// ERR: contraction-rows must be at least 1
+// The option is checked when the pipeline is parsed, before any pass runs.
+// ERR: <pass-pipeline>:1:16: error: option 'contraction-rows' of 'hexagon-tiling' must be in [1, 16]; got 0
 func.func @qk(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
   %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) {

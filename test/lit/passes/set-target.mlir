@@ -18,7 +18,7 @@
 
 // TRIPLE: module attributes {dlti.dl_spec = #dlti.dl_spec<index = 64 : i64>, llvm.data_layout = "{{.*}}", llvm.target_triple = "hexagon"}
 
-// BAD: unknown target 'arm' (choices: host, hexagon)
+// BAD: error: option 'target' of 'set-target' must be one of host, hexagon; got arm
 
 module attributes {llvm.target_triple = "hexagon"} {
   func.func @kernel(%arg0: memref<*xf32>, %arg1: i32) {

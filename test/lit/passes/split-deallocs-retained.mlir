@@ -6,7 +6,8 @@
 // CHECK-LABEL: func.func @kept
 // CHECK: bufferization.dealloc (%{{.*}}, %{{.*}} : memref<2xf32>, memref<4xf32>) if (%{{.*}}, %{{.*}}) retain (%{{.*}} : memref<2xf32>)
 
-// STRICT: error: pass 'split-deallocs' failed: split-deallocs: a dealloc of several memrefs with retained values is left
+// The error is located at the dealloc.
+// STRICT: split-deallocs-retained.mlir:13:8: error: split-deallocs: a dealloc of several memrefs with retained values is left
 
 func.func @kept(%a: memref<2xf32>, %b: memref<4xf32>, %ca: i1, %cb: i1) -> i1 {
   %r = bufferization.dealloc (%a, %b : memref<2xf32>, memref<4xf32>) if (%ca, %cb) retain (%a : memref<2xf32>)

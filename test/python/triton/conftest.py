@@ -54,7 +54,7 @@ def qemu():
 
 
 def _need_qemu() -> None:
-    from hexopt.backend.tools import zig_available
+    from hexopt.toolchain import zig_available
 
     if shutil.which("qemu-hexagon") is None:
         pytest.skip("qemu-hexagon not installed (apt-get install qemu-user)")
