@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hexopt.runner import abi
+from hexopt.kernels.flash_attention import attention_reference
 from hexopt.triton import toolchain
 
 INPUTS = Path(__file__).resolve().parents[1] / "lit" / "triton" / "Inputs"
@@ -27,7 +27,7 @@ def test_attention(form):
     q, k, v = (RNG.random((1, 1, 1024, 64), dtype=np.float32) for _ in range(3))
     out = np.zeros_like(q)
     kernel(f"attention_fwd_kernel{form}").run([0, q, k, v, out], (4,))
-    np.testing.assert_allclose(out, abi.attention_reference(q, k, v, 0.5), rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(out, attention_reference(q, k, v, 0.5), rtol=1e-5, atol=1e-8)
 
 
 @pytest.mark.parametrize("form", ["", ".tt37"])
