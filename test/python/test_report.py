@@ -138,19 +138,25 @@ def test_edit_scripts_rebuild_every_seed_stage(seed_run):
         assert apply_script(before, edit_script(before, after)) == after
 
 
+def _stage_of(pass_name: str) -> int:
+    """The report stage of the first run of `pass_name` in the hexagon pipeline (stage 0 is the input)."""
+    return 1 + next(i for i, s in enumerate(load_pipeline("hexagon").passes) if s.name == pass_name)
+
+
 def test_report_of_a_failed_run_keeps_the_finished_stages(seed_run, tmp_path):
     specs = load_pipeline("hexagon").passes
+    fusion = _stage_of("hexagon-fusion")  # the stage of the failed pass (stage 0 is the input)
     dump = tmp_path / "dump"
     dump.mkdir()
-    for p in _stage_files(seed_run / "dump")[:6]:  # the input and passes 1-5: pass 6 (hexagon-fusion) failed
+    for p in _stage_files(seed_run / "dump")[:fusion]:  # the input and the passes before hexagon-fusion
         shutil.copy(p, dump / p.name)
     error = HexoptError("pass 'hexagon-fusion' failed", [Diagnostic("cannot fuse", "error", "k.mlir", 2, 3)],
                         "reproducer saved in /tmp/r/; reproduce with:\n  hexopt run -p 'builtin.module(x)' /tmp/r/input.mlir")
-    report = build(str(dump), specs, [(s.text(), 0.001) for s in specs[:5]], "k.mlir", "hexagon", error,
+    report = build(str(dump), specs, [(s.text(), 0.001) for s in specs[:fusion - 1]], "k.mlir", "hexagon", error,
                    input_text="func\n  bad line\n")
-    assert [s.status for s in report.stages[:8]] == ["ok"] * 6 + ["failed", "not-run"]
-    assert report.stages[6].pass_name == "hexagon-fusion" and report.stages[6].lines is None
-    assert report.failure is not None and report.failure.stage == 6
+    assert [s.status for s in report.stages[:fusion + 2]] == ["ok"] * fusion + ["failed", "not-run"]
+    assert report.stages[fusion].pass_name == "hexagon-fusion" and report.stages[fusion].lines is None
+    assert report.failure is not None and report.failure.stage == fusion
     assert report.failure.reproducer == "hexopt run -p 'builtin.module(x)' /tmp/r/input.mlir"
     assert report.failure.diagnostics[0].splitlines() == ["k.mlir:2:3: error: cannot fuse", "  bad line", "  ^"]
     page = render_html(report)
@@ -262,11 +268,12 @@ def test_failed_run_report_in_chromium(tmp_path):
     assert f"hexopt: note: report of the failed run written to {report}" in p.stderr
     with _browser_or_skip() as c:
         c.open(hc.file_url(str(report)))
-        assert c.eval("document.documentElement.dataset.stage") == "6"  # opens on the failed pass
+        fusion = _stage_of("hexagon-fusion")
+        assert c.eval("document.documentElement.dataset.stage") == str(fusion)  # opens on the failed pass
         assert "fault injected into 'hexagon-fusion'" in _text(c, "stage-error")
         repro = c.eval("document.querySelector('#stage-error .repro code').textContent")
         assert repro == f"hexopt run -p 'builtin.module(hexagon-fusion{{allow-recompute=false multi-use=true}})' " \
                         f"{tmp_path}/repro/input.mlir"
-        assert "not run" in _text(c, "st-7")
+        assert "not run" in _text(c, f"st-{fusion + 1}")
         assert c.eval("hexoptReport.linesOf(5).length") > 100  # the IR entering the failed pass
         assert c.errors() == []
