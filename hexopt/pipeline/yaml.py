@@ -225,7 +225,8 @@ class _Loader:
             for name, kn, v in self.mapping(p, fields["options"][1], "'options'"):
                 loaded.decls[name] = self.option_decl(p, name, kn, v)
                 loaded.values[name] = loaded.decls[name].default
-                loaded.value_origins[name] = _origin(p, v)
+                default_node = next((dv for dk, _, dv in self.mapping(p, v, f"option '{name}'") if dk == "default"), v)
+                loaded.value_origins[name] = _origin(p, default_node)
         if "set" in fields:
             for name, kn, v in self.mapping(p, fields["set"][1], "'set'"):
                 if name not in loaded.decls:
