@@ -269,6 +269,7 @@ def _register_commands() -> None:
 
     for command in [compile_cmd, *COMMANDS]:
         cli.add_command(command)
+    from .commands.analyze import analyze_cmd; cli.add_command(analyze_cmd)  # noqa: E702
 
 
 _register_commands()

