@@ -88,9 +88,9 @@ class Measurement:
 
 def measure(lowered_text: str, args: Sequence[object], grid: int, work: Path, outputs: Sequence[int] = (),
             expect: dict[int, np.ndarray] | None = None, rtol: float = 1e-5, atol: float = 1e-6,
-            arch: str = "v73") -> tuple[Measurement, Path]:
-    """Run the HVX-float-off build under qemu with the profiling plugin; returns the measurement and the
-    kernel object (for the estimate)."""
+            arch: str = "v73") -> tuple[Measurement, Path, dict[int, np.ndarray]]:
+    """Run the HVX-float-off build under qemu with the profiling plugin; returns the measurement, the
+    kernel object (for the estimate) and the `outputs` arguments after the run."""
     from hexopt.backend.translate import TargetOptions, translate
     from hexopt.runner import abi, hexagon
 
@@ -113,7 +113,7 @@ def measure(lowered_text: str, args: Sequence[object], grid: int, work: Path, ou
     by_function = {name: float(per2[name] - per1[name]) for name in own if per2[name] - per1[name]}
     library = {name: float(per2[name] - per1[name]) for name in per2 if name not in own and per2[name] != per1[name]}
     return Measurement(sig.name, grid, total2 - total1, by_function, total1, res1.passed and res2.passed,
-                       library), obj
+                       library), obj, res1.outputs
 
 
 def _object_functions(obj: Path) -> list[tuple[int, int, str]]:
@@ -154,7 +154,7 @@ def main() -> None:
     else:
         kargs, expect = default_seed_args()
     with tempfile.TemporaryDirectory(prefix="hexopt-qemu-profile-") as d:
-        m, obj = measure(lowered, kargs, args.grid, Path(d), outputs=list(expect), expect=expect or None)
+        m, obj, _ = measure(lowered, kargs, args.grid, Path(d), outputs=list(expect), expect=expect or None)
         est = cycles.estimate(cycles.disassemble(str(obj)), grid=args.grid, threads=args.threads)
     print(f"{m.kernel}, grid ({m.grid},), HVX-float-off build under qemu-hexagon ({'Pass' if m.passed else 'FAIL'})")
     print(f"{'function':<34} {'qemu packets':>14} {'estimate':>14} {'est/qemu':>9}")

@@ -35,6 +35,7 @@ import math
 import re
 import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from .errors import BackendError
@@ -79,6 +80,8 @@ LIBRARY_COSTS: dict[str, float] = {
     "mlirAsyncRuntimeIsGroupError": 10.0, "mlirAsyncRuntimeEmplaceToken": 150.0,
     "mlirAsyncRuntimeAwaitToken": 150.0, "mlirAsyncRuntimeIsTokenError": 10.0,
     "mlirAsyncRuntimeAddRef": 20.0,
+    # callr: in hexopt's code only __resume's call of the coroutine, whose body is counted as a task
+    "<indirect>": 0.0,
 }
 # (fixed packets, bytes per packet) when the byte count (r2) is a known constant: musl's memset stores about
 # half a byte per packet here, compiler-rt's aligned memcpy 8 bytes; musl's memcpy measured 5 to 59 bytes per
@@ -345,10 +348,13 @@ def disassemble(path: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Scalar semantics: constant propagation over registers, predicates and stack slots
+# Scalar semantics: a constant propagation over registers, predicates and memory cells
 #
-# A value is an int (32-bit, unsigned), a Sym (an address `add(pc,##f@PCREL)`), or None (unknown).
-# Stack slots are keyed by their base register (r29/r30) and offset: spilled loop counters live there.
+# A value is an int (32-bit, unsigned), a Sym (the address `add(pc,##f@PCREL)` of a symbol), a Lin
+# (scale * X + offset for an opaque value X: a function argument, a load, a call's result), or None
+# (unknown). Lin keeps relations known although X is not: a loop from lo to lo + 64 runs 64 times.
+# Memory cells are keyed by a base and an offset: the stack (r29/r30: spilled loop counters) and
+# pointers known as Lin (a coroutine frame from aligned_alloc, and the body's view of it).
 
 
 @dataclass(frozen=True)
@@ -356,10 +362,17 @@ class Sym:
     name: str
 
 
+@dataclass(frozen=True)
+class Lin:
+    base: str
+    scale: int
+    offset: int
+
+
 _MASK = 0xFFFFFFFF
 _CALLER_SAVED = tuple(f"r{i}" for i in range(16)) + ("r28", "r31", "p0", "p1", "p2", "p3")
 _STACK_BASES = ("r29", "r30")
-_RESUME_KEY = "@resume"  # pseudo-register: the async body last stored into a coroutine frame
+_RESUME_KEY = "@resume"  # pseudo-register: the async body last stored into a coroutine frame's first word
 _REG = r"(?:r\d+|sp|fp|lr)"
 _ALIASES = {"sp": "r29", "fp": "r30", "lr": "r31"}
 
@@ -369,11 +382,44 @@ def _reg(name: str) -> str:
 
 
 def _signed(v: int) -> int:
+    v &= _MASK
     return v - (1 << 32) if v & 0x80000000 else v
 
 
+def _lin(base: str, scale: int, offset: int):
+    scale &= _MASK
+    return offset & _MASK if scale == 0 else Lin(base, scale, offset & _MASK)
+
+
+def _add(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        return (a + b) & _MASK
+    if isinstance(a, int) and isinstance(b, Lin):
+        a, b = b, a
+    if isinstance(a, Lin) and isinstance(b, int):
+        return Lin(a.base, a.scale, (a.offset + b) & _MASK)
+    if isinstance(a, Lin) and isinstance(b, Lin) and a.base == b.base:
+        return _lin(a.base, a.scale + b.scale, a.offset + b.offset)
+    return None
+
+
+def _mul(a, k):
+    """a * k for a constant k."""
+    if not isinstance(k, int):
+        return None
+    if isinstance(a, int):
+        return (_signed(a) * _signed(k)) & _MASK
+    if isinstance(a, Lin):
+        return _lin(a.base, a.scale * k, a.offset * k)
+    return None
+
+
+def _sub(a, b):
+    return _add(a, _mul(b, _MASK))  # b * -1
+
+
 class State(dict):
-    """Register / predicate / slot name -> value; a missing key is unknown (None)."""
+    """Register / predicate / memory-cell name -> value; a missing key is unknown (None)."""
 
     def copy(self) -> "State":
         return State(self)
@@ -382,7 +428,7 @@ class State(dict):
         if value is None:
             self.pop(key, None)
         else:
-            self[key] = value & _MASK if isinstance(value, int) and not isinstance(value, bool) else value
+            self[key] = value & _MASK if isinstance(value, int) else value
 
 
 def join_states(states: Iterable[State]) -> State:
@@ -400,26 +446,37 @@ def join_states(states: Iterable[State]) -> State:
 _TERM = re.compile(r"^(?:(?P<imm>##?-?\d+)|(?P<reg>%s|p\d)(?P<new>\.new)?)$" % _REG)
 
 
+@lru_cache(maxsize=None)
+def _parse_term(term: str) -> tuple[str, object] | None:
+    m = _TERM.match(term.strip())
+    if not m:
+        return None
+    if m.group("imm"):
+        return "imm", int(m.group("imm").lstrip("#")) & _MASK
+    return ("new" if m.group("new") else "reg"), _reg(m.group("reg"))
+
+
 class _Packet:
     """One packet's evaluation: reads see the state before the packet, `.new` reads see this packet's
-    earlier results; all writes land together at the end."""
+    earlier results; all writes land together at the end. `fresh(tag)` names the opaque value an
+    instruction produces (a load or a call's result), or returns None (unknown)."""
 
-    def __init__(self, state: State):
+    def __init__(self, state: State, fresh=None, site: str = ""):
         self.old = state
         self.new: dict[str, object] = {}
         self.writes: dict[str, object] = {}
+        self.cells: dict[str, object] = {}
+        self.fresh = fresh
+        self.site = site
 
     def read(self, term: str):
-        term = term.strip()
-        m = _TERM.match(term)
-        if not m:
+        parsed = _parse_term(term)
+        if parsed is None:
             return None
-        if m.group("imm"):
-            return int(m.group("imm").lstrip("#")) & _MASK
-        name = _reg(m.group("reg"))
-        if m.group("new"):
-            return self.new.get(name)
-        return self.old.get(name)
+        kind, value = parsed
+        if kind == "imm":
+            return value
+        return self.new.get(value) if kind == "new" else self.old.get(value)  # type: ignore[call-overload]
 
     def write(self, key: str, value) -> None:
         key = _reg(key)
@@ -429,6 +486,9 @@ class _Packet:
             value &= _MASK
         self.new[key] = value
         self.writes[key] = value
+
+    def opaque(self, tag: str):
+        return self.fresh(f"{self.site}{tag}") if self.fresh is not None else None
 
 
 def _split_args(text: str) -> list[str]:
@@ -446,78 +506,108 @@ def _split_args(text: str) -> list[str]:
     return [a.strip() for a in out]
 
 
-def _eval_expr(expr: str, pk: _Packet):
-    """Value of a scalar right-hand side, or None."""
+@lru_cache(maxsize=None)
+def _parse_expr(expr: str):
+    """('term', text) | ('sym', name) | ('op', name, (args...)) | None (not modelled)."""
     expr = expr.strip()
-    for suffix in (":raw", ":sat", ":rnd", ":<<1", ":lib"):
-        if expr.endswith(suffix):
-            return None
+    if re.search(r":(raw|sat|rnd|<<1|lib|chop)$", expr):
+        return None
     m = re.match(r"^(\w+(?:\.\w+)?)\((.*)\)$", expr)
     if not m:
-        return pk.read(expr)
+        return ("term", expr)
     op, args_text = m.group(1), m.group(2)
     if op == "add" and args_text.startswith("pc,"):
         sym = re.match(r"pc,##?([\w.$]+)@PCREL", args_text)
-        return Sym(sym.group(1)) if sym else None
-    args = _split_args(args_text)
-    vals = [_eval_expr(a, pk) if "(" in a else pk.read(a) for a in args]
-    if any(v is None or isinstance(v, Sym) for v in vals):
+        return ("sym", sym.group(1)) if sym else None
+    return ("op", op, tuple(_parse_expr(a) for a in _split_args(args_text)))
+
+
+def _eval_expr(expr: str, pk: _Packet):
+    return _eval_parsed(_parse_expr(expr), pk)
+
+
+def _eval_parsed(node, pk: _Packet):
+    if node is None:
         return None
-    v = [int(x) for x in vals]  # type: ignore[arg-type]
-    try:
-        if op == "add" and len(v) == 2:
-            return v[0] + v[1]
-        if op == "add" and len(v) == 3:
-            return v[0] + v[1] + v[2]
-        if op == "sub" and len(v) == 2:
-            return v[0] - v[1]
-        if op == "and" and len(v) == 2:
-            return v[0] & v[1]
-        if op == "or" and len(v) == 2:
-            return v[0] | v[1]
-        if op == "xor" and len(v) == 2:
-            return v[0] ^ v[1]
-        if op == "asl" and len(v) == 2:
-            return (v[0] << (v[1] & 31)) if v[1] < 32 else 0
-        if op == "lsr" and len(v) == 2:
-            return v[0] >> v[1] if v[1] < 32 else 0
-        if op == "asr" and len(v) == 2:
-            return _signed(v[0]) >> v[1] if v[1] < 32 else 0
-        if op == "mpyi" and len(v) == 2:
-            return _signed(v[0]) * _signed(v[1])
-        if op == "addasl" and len(v) == 3:
-            return v[0] + (v[1] << v[2])
-        if op == "setbit" and len(v) == 2:
-            return v[0] | (1 << v[1])
-        if op == "clrbit" and len(v) == 2:
-            return v[0] & ~(1 << v[1])
-        if op == "togglebit" and len(v) == 2:
-            return v[0] ^ (1 << v[1])
-        if op in ("max", "min") and len(v) == 2:
-            return (max if op == "max" else min)(_signed(v[0]), _signed(v[1]))
-        if op in ("maxu", "minu") and len(v) == 2:
-            return (max if op == "maxu" else min)(v[0], v[1])
-        if op == "neg" and len(v) == 1:
-            return -v[0]
-        if op == "abs" and len(v) == 1:
-            return abs(_signed(v[0]))
-        if op == "zxtb" and len(v) == 1:
-            return v[0] & 0xFF
-        if op == "zxth" and len(v) == 1:
-            return v[0] & 0xFFFF
-        if op == "sxtb" and len(v) == 1:
-            return ((v[0] & 0xFF) ^ 0x80) - 0x80
-        if op == "sxth" and len(v) == 1:
-            return ((v[0] & 0xFFFF) ^ 0x8000) - 0x8000
-    except (ValueError, OverflowError):
+    if node[0] == "term":
+        return pk.read(node[1])
+    if node[0] == "sym":
+        return Sym(node[1])
+    op, args = node[1], node[2]
+    v = [_eval_parsed(a, pk) for a in args]
+    if any(x is None or isinstance(x, Sym) for x in v):
         return None
+    n = len(v)
+    if op == "add" and n in (2, 3):
+        out = v[0]
+        for x in v[1:]:
+            out = _add(out, x)
+        return out
+    if op == "sub" and n == 2:
+        return _sub(v[0], v[1])
+    if op == "mpyi" and n == 2:
+        return _mul(v[0], v[1]) if isinstance(v[1], int) else _mul(v[1], v[0])
+    if op == "asl" and n == 2 and isinstance(v[1], int):
+        return _mul(v[0], 1 << v[1]) if v[1] < 32 else 0
+    if op == "addasl" and n == 3 and isinstance(v[2], int) and v[2] < 32:
+        return _add(v[0], _mul(v[1], 1 << v[2]))
+    if op == "neg" and n == 1:
+        return _mul(v[0], _MASK)
+    if not all(isinstance(x, int) for x in v):
+        return None  # the rest needs constants
+    c = [int(x) for x in v]  # type: ignore[arg-type]
+    if op == "and" and n == 2:
+        return c[0] & c[1]
+    if op == "or" and n == 2:
+        return c[0] | c[1]
+    if op == "xor" and n == 2:
+        return c[0] ^ c[1]
+    if op == "lsr" and n == 2:
+        return c[0] >> c[1] if c[1] < 32 else 0
+    if op == "asr" and n == 2:
+        return _signed(c[0]) >> min(c[1], 31)
+    if op == "setbit" and n == 2:
+        return c[0] | (1 << c[1])
+    if op == "clrbit" and n == 2:
+        return c[0] & ~(1 << c[1])
+    if op == "togglebit" and n == 2:
+        return c[0] ^ (1 << c[1])
+    if op in ("max", "min") and n == 2:
+        return (max if op == "max" else min)(_signed(c[0]), _signed(c[1]))
+    if op in ("maxu", "minu") and n == 2:
+        return (max if op == "maxu" else min)(c[0], c[1])
+    if op == "abs" and n == 1:
+        return abs(_signed(c[0]))
+    if op == "zxtb" and n == 1:
+        return c[0] & 0xFF
+    if op == "zxth" and n == 1:
+        return c[0] & 0xFFFF
+    if op == "sxtb" and n == 1:
+        return ((c[0] & 0xFF) ^ 0x80) - 0x80
+    if op == "sxth" and n == 1:
+        return ((c[0] & 0xFFFF) ^ 0x8000) - 0x8000
     return None
 
 
+_ORDER = {"cmp.gt", "cmp.gtu", "cmp.ge", "cmp.geu", "cmp.lt", "cmp.ltu"}
+
+
 def _compare(op: str, a, b):
-    if a is None or b is None or isinstance(a, Sym) or isinstance(b, Sym):
-        if op == "cmp.eq" and isinstance(a, Sym) and a == b:
-            return True
+    if isinstance(a, Sym) or isinstance(b, Sym):
+        return (a == b) if op == "cmp.eq" and isinstance(a, Sym) and isinstance(b, Sym) and a == b else None
+    if a is None or b is None:
+        return None
+    if isinstance(a, Lin) or isinstance(b, Lin):
+        # values from one opaque X: decided by their difference (orders assume no wrap-around)
+        diff = _sub(a, b)
+        if not isinstance(diff, int):
+            return None
+        d = _signed(diff)
+        if op == "cmp.eq":
+            return d == 0
+        if op in _ORDER:
+            return {"cmp.gt": d > 0, "cmp.gtu": d > 0, "cmp.ge": d >= 0, "cmp.geu": d >= 0,
+                    "cmp.lt": d < 0, "cmp.ltu": d < 0}[op]
         return None
     table = {
         "cmp.eq": lambda x, y: x == y,
@@ -535,8 +625,10 @@ def _compare(op: str, a, b):
     return fn(a, b) if fn else None
 
 
-def _eval_condition(text: str, pk: _Packet):
-    """Truth of a branch / predicate condition ('p0', '!p0.new', 'cmp.eq(r1.new,#0)', 'r0!=#0'), or None."""
+@lru_cache(maxsize=None)
+def _parse_condition(text: str):
+    """(negate, kind, a, b) of a branch / predicate condition: kind 'cmp.xx' with two operands, or
+    'term' with one ('p0', 'r1.new')."""
     text = text.strip()
     negate = text.startswith("!")
     if negate:
@@ -544,184 +636,262 @@ def _eval_condition(text: str, pk: _Packet):
     m = re.match(r"^([\w.]+)\((.*)\)$", text)
     if m:
         args = _split_args(m.group(2))
-        if len(args) != 2:
-            return None
-        value = _compare(m.group(1), pk.read(args[0]), pk.read(args[1]))
+        return (negate, m.group(1), args[0], args[1]) if len(args) == 2 else None
+    m = re.match(r"^(%s(?:\.new)?)\s*(==|!=|>=|<=)\s*(#-?\d+)$" % _REG, text)
+    if m:  # jump-register forms: if (r0!=#0) jump
+        a, rel, b = m.group(1), m.group(2), m.group(3)
+        if rel == "==":
+            return (negate, "cmp.eq", a, b)
+        if rel == "!=":
+            return (not negate, "cmp.eq", a, b)
+        if rel == ">=":
+            return (negate, "cmp.ge", a, b)
+        return (negate, "cmp.ge", b, a)
+    return (negate, "term", text, None)
+
+
+def _eval_condition(text: str, pk: _Packet):
+    """Truth of a branch or predicate condition ('p0', '!p0.new', 'cmp.eq(r1.new,#0)', 'r0!=#0'), or None."""
+    parsed = _parse_condition(text)
+    if parsed is None:
+        return None
+    negate, kind, a, b = parsed
+    if kind == "term":
+        v = pk.read(a)
+        value = None if not isinstance(v, int) else bool(v)
     else:
-        m = re.match(r"^(%s(?:\.new)?)\s*(==|!=|>=|<=)\s*(#-?\d+)$" % _REG, text)
-        if m:
-            a, b = pk.read(m.group(1)), pk.read(m.group(3))
-            ops = {"==": "cmp.eq", "!=": "cmp.eq", ">=": "cmp.ge", "<=": "cmp.ge"}
-            if m.group(2) == "<=":
-                value = _compare("cmp.ge", b, a)
-            else:
-                value = _compare(ops[m.group(2)], a, b)
-                if m.group(2) == "!=" and value is not None:
-                    value = not value
-        else:
-            v = pk.read(text)
-            value = None if v is None else bool(v)
+        value = _compare(kind, pk.read(a), pk.read(b))
     if value is None:
         return None
     return (not value) if negate else bool(value)
 
 
-_MEM = re.compile(r"^mem(?P<w>[bhwd]|ub|uh)\((?P<base>%s)\s*(?:\+\s*##?(?P<off>-?\d+)|\+\+\s*#(?P<inc>-?\d+))?\)$" % _REG)
+_MEM = re.compile(r"^mem(?P<w>[bhwd]|ub|uh)\((?P<base>%s)\s*(?:\+\s*##?(?P<off>-?\d+)|\+\+\s*#(?P<inc>-?\d+))?\)$"
+                  % _REG)
 
 
 def _slot(base: str, off: int) -> str:
     return f"[{_reg(base)}{off:+d}]"
 
 
-def execute_packet(packet: Packet, state: State, on_call=None) -> tuple[State, _Packet]:
+def _cell(pk: _Packet, base: str, off: int) -> str | None:
+    """The memory cell at base register + off: a stack slot, or an offset from an opaque pointer."""
+    if base in _STACK_BASES:
+        return _slot(base, off)
+    value = pk.read(base)
+    if isinstance(value, Lin) and value.scale == 1:
+        return f"[{value.base}{_signed(value.offset + off):+d}]"
+    return None
+
+
+def execute_packet(packet: Packet, state: State, on_call=None, fresh=None, site: str = ""
+                   ) -> tuple[State, _Packet]:
     """The state after `packet`, and the packet's evaluation (for its branch conditions). `on_call(name,
     state)` is told of every call with the state the callee sees (the packet's writes are done)."""
-    pk = _Packet(state)
-    slot_writes: dict[str, object] = {}
+    pk = _Packet(state, fresh, site)
     calls: list[str] = []
-    for insn in packet.insns:
-        _execute_insn(insn, pk, slot_writes, calls)
+    for i, insn in enumerate(packet.insns):
+        _execute_insn(insn, pk, calls, i)
     out = state.copy()
     for key, value in pk.writes.items():
         out.set_value(key, value)
-    for key, value in slot_writes.items():
+    for key, value in pk.cells.items():
         out.set_value(key, value)
     for name in calls:
         if on_call is not None:
             on_call(name, out)
         for r in _CALLER_SAVED:
             out.pop(r, None)
+        ret = pk.opaque(f"ret:{name}")
+        if ret is not None:
+            out["r0"] = ret
     return out, pk
 
 
-def _execute_insn(insn: str, pk: _Packet, slot_writes: dict[str, object], calls: list[str]) -> None:
-    predicated = False
-    cond = None
-    m = re.match(r"^if\s*\((.*?)\)\s+(.*)$", insn)
+@dataclass(frozen=True)
+class _Insn:
+    """An instruction, decoded once (simulations execute some of them millions of times)."""
+
+    kind: str  # "call" | "store" | "load" | "combine" | "pred" | "mux" | "expr" | "acc" | "postinc" | "none"
+    predicate: str | None = None  # "p0", "!p1.new", ... of `if (...) insn`
+    dests: tuple[str, ...] = ()
+    name: str = ""  # callee; store/load width; predicate form; accumulate operator
+    base: str = ""
+    off: int = 0
+    inc: int | None = None
+    args: tuple = ()
+
+
+_PAIR = re.compile(r"^r(\d+):(\d+)$")
+_SCALAR_DEST = re.compile(r"^(%s|p\d)$" % _REG)
+
+
+@lru_cache(maxsize=None)
+def _parse_insn(text: str) -> _Insn:
+    predicate = None
+    m = re.match(r"^if\s*\((.*?)\)\s+(.*)$", text)
     if m and not re.match(r"^(?:jump|jumpr|dealloc_return|call)", m.group(2)):
-        predicated = True
-        cond = _eval_condition(m.group(1), pk)
+        predicate, text = m.group(1), m.group(2)
+    m = re.match(r"^call\s+([\w.$@]+)", text)
+    if m:
+        return _Insn("call", predicate, name=m.group(1).split("@")[0])
+    if text.startswith("callr"):
+        return _Insn("call", predicate, name="<indirect>")
+    m = re.match(r"^(\S+?)\s*([+\-&|^]?=)\s*(.+)$", text)
+    if not m:
+        return _Insn("none")  # jumps, loop setups, nop, barriers
+    lhs, op, rhs = m.group(1), m.group(2), m.group(3).strip()
+    if lhs.startswith("mem"):
+        mem = _MEM.match(lhs)
+        if mem is None:
+            return _Insn("none")  # indexed or absolute addressing: not a tracked cell
+        inc = int(mem.group("inc")) if mem.group("inc") is not None else None
+        pair = _PAIR.match(rhs)
+        value = (f"r{pair.group(2)}", f"r{pair.group(1)}") if pair else (rhs,)
+        return _Insn("store", predicate, name=mem.group("w"), base=_reg(mem.group("base")),
+                     off=int(mem.group("off") or 0), inc=inc, args=value)
+    pair = _PAIR.match(lhs)
+    if pair:
+        dests: tuple[str, ...] = (f"r{pair.group(2)}", f"r{pair.group(1)}")
+    elif _SCALAR_DEST.match(lhs):
+        dests = (_reg(lhs),)
+    elif re.match(r"^%s,p\d$" % _REG, lhs):  # "r0,p0 = sfrecipa(...)"
+        dests = tuple(_reg(x) for x in lhs.split(","))
+    else:
+        # vector and control registers are not tracked; a post-increment load still moves its base
+        mem = re.search(r"mem\w+\((%s)\s*\+\+\s*#(-?\d+)\)" % _REG, rhs)
+        return _Insn("postinc", predicate, base=_reg(mem.group(1)), inc=int(mem.group(2))) if mem else _Insn("none")
+    if op == "=" and rhs.startswith("mem"):
+        mem = _MEM.match(rhs)
+        if mem is None:
+            return _Insn("load", predicate, dests, name="?")
+        inc = int(mem.group("inc")) if mem.group("inc") is not None else None
+        return _Insn("load", predicate, dests, name=mem.group("w"), base=_reg(mem.group("base")),
+                     off=int(mem.group("off") or 0), inc=inc)
+    if op == "=" and len(dests) == 2 and dests[1].startswith("r"):
+        comb = re.match(r"^combine\((.*)\)$", rhs)
+        args = _split_args(comb.group(1)) if comb else []
+        return _Insn("combine", predicate, dests, args=(args[1], args[0]) if len(args) == 2 else ())
+    if op == "=" and dests[0].startswith("p"):
+        logic = re.match(r"^(and|or|not|xor)\((.*)\)$", rhs)
+        if logic:
+            texts = _split_args(logic.group(2))
+            plain = [t.lstrip("!") for t in texts]
+            if len(texts) == 2 and plain[0] == plain[1] and texts[0] != texts[1] and logic.group(1) in ("and", "or"):
+                # p = or(x,!x) is true, p = and(x,!x) false: LLVM's idioms for constant predicates
+                return _Insn("pred", predicate, dests, name="const", args=(logic.group(1) == "or",))
+            return _Insn("pred", predicate, dests, name=logic.group(1), args=tuple(texts))
+        if re.match(r"^%s$" % _REG, rhs):
+            return _Insn("pred", predicate, dests, name="reg", args=(rhs,))
+        return _Insn("pred", predicate, dests, name="cond", args=(rhs,))
+    if op == "=":
+        mux = re.match(r"^mux\((!?p\d(?:\.new)?),(.*)\)$", rhs)
+        if mux:
+            args = _split_args(mux.group(2))
+            return _Insn("mux", predicate, dests, args=(mux.group(1), *args)) if len(args) == 2 else _Insn(
+                "expr", predicate, dests, args=(None,))
+        if re.match(r"^p\d$", rhs):
+            return _Insn("expr", predicate, dests, args=(("term", rhs),))
+        return _Insn("expr", predicate, dests, args=(_parse_expr(rhs),))
+    if len(dests) == 1:
+        return _Insn("acc", predicate, dests, name=op, args=(_parse_expr(rhs),))
+    return _Insn("expr", predicate, dests, args=(None,))
+
+
+_PRED_FN = {"and": all, "or": any, "not": lambda a: not a[0], "xor": lambda a: a[0] != a[1]}
+
+
+def _execute_insn(text: str, pk: _Packet, calls: list[str], index: int) -> None:
+    insn = _parse_insn(text)
+    kind = insn.kind
+    if kind == "none":
+        return
+    unsure = False  # a predicated write that may or may not happen: join with the old value
+    if insn.predicate is not None:
+        cond = _eval_condition(insn.predicate, pk)
         if cond is False:
             return
-        insn = m.group(2)
-    unsure = predicated and cond is None  # the write may or may not happen: join with the old value
+        unsure = cond is None
+    if kind == "call":
+        calls.append(insn.name)
+        return
 
     def put(key: str, value) -> None:
         if unsure and pk.old.get(key) != value:
             value = None
         pk.write(key, value)
 
-    def put_slot(key: str, value) -> None:
+    def put_cell(key: str | None, value) -> None:
+        if key is None:
+            return
         if unsure and pk.old.get(key) != value:
             value = None
-        slot_writes[key] = value
+        pk.cells[key] = value
 
-    m = re.match(r"^call\s+([\w.$@]+)", insn)
-    if m:
-        calls.append(m.group(1).split("@")[0])
+    if kind == "postinc":
+        put(insn.base, _add(pk.read(insn.base), insn.inc))
         return
-    if insn.startswith("callr"):
-        calls.append("<indirect>")
-        return
-    m = re.match(r"^(\S+?)\s*([+\-&|^]?=)\s*(.+)$", insn)
-    if not m:
-        return  # jumps, loop setups, nop, barriers
-    lhs, op, rhs = m.group(1), m.group(2), m.group(3).strip()
-
-    def operand(text: str):
-        text = text.strip()
-        if text.endswith(".new"):
-            return pk.new.get(_reg(text[:-4]))
-        return pk.read(text)
-
-    if lhs.startswith("mem"):  # a store
-        mem = _MEM.match(lhs)
-        if mem is None:
-            return  # indexed or absolute address: not a stack slot
-        base = _reg(mem.group("base"))
-        if mem.group("inc") is not None:
-            v = pk.read(base)
-            put(base, None if v is None or isinstance(v, Sym) else v + int(mem.group("inc")))
+    if kind == "store":
+        base, off, width = insn.base, insn.off, insn.name
+        if insn.inc is not None:
+            put(base, _add(pk.read(base), insn.inc))
             return
-        off = int(mem.group("off") or 0)
-        width = mem.group("w")
         if width == "w":
-            value = operand(rhs)
-            if isinstance(value, Sym) and value.name.endswith(".resume") and off == 0 and base not in _STACK_BASES:
+            value = pk.read(insn.args[0])
+            if isinstance(value, Sym) and off == 0 and base not in _STACK_BASES and value.name.endswith(".resume"):
                 put(_RESUME_KEY, value)  # the first word of a coroutine frame: its resume function
-            if base in _STACK_BASES:
-                put_slot(_slot(base, off), value)
-        elif base in _STACK_BASES and width == "d":
-            pair = re.match(r"^r(\d+):(\d+)$", rhs)
-            put_slot(_slot(base, off), pk.read(f"r{pair.group(2)}") if pair else None)
-            put_slot(_slot(base, off + 4), pk.read(f"r{pair.group(1)}") if pair else None)
-        elif base in _STACK_BASES:
-            put_slot(_slot(base, off - off % 4), None)
+            put_cell(_cell(pk, base, off), value)
+        elif width == "d":
+            pair = len(insn.args) == 2
+            put_cell(_cell(pk, base, off), pk.read(insn.args[0]) if pair else None)
+            put_cell(_cell(pk, base, off + 4), pk.read(insn.args[1]) if pair else None)
+        else:
+            put_cell(_cell(pk, base, off - off % 4), None)
         return
-    pair = re.match(r"^r(\d+):(\d+)$", lhs)
-    if pair:
-        dests = [f"r{pair.group(2)}", f"r{pair.group(1)}"]
-    elif re.match(r"^(%s|p\d)$" % _REG, lhs):
-        dests = [_reg(lhs)]
-    elif re.match(r"^%s,p\d$" % _REG, lhs):  # "r0,p0 = sfrecipa(...)"
-        dests = [_reg(x) for x in lhs.split(",")]
-    else:
-        return  # vector and control registers are not tracked
+    dests = insn.dests
     values: list[object] = [None] * len(dests)
-    full = _MEM.match(rhs)
-    if op == "=" and rhs.startswith("mem"):
-        if full is not None:
-            base = _reg(full.group("base"))
-            if full.group("inc") is not None:
-                v = pk.read(base)
-                put(base, None if v is None or isinstance(v, Sym) else v + int(full.group("inc")))
-            elif base in _STACK_BASES:
-                off = int(full.group("off") or 0)
-                if full.group("w") == "w" and len(dests) == 1:
-                    values = [pk.old.get(_slot(base, off))]
-                elif full.group("w") == "d" and len(dests) == 2:
-                    values = [pk.old.get(_slot(base, off)), pk.old.get(_slot(base, off + 4))]
-    elif op == "=" and len(dests) == 2 and dests[1].startswith("r"):
-        comb = re.match(r"^combine\((.*)\)$", rhs)
-        if comb:
-            args = _split_args(comb.group(1))
-            if len(args) == 2:
-                values = [operand(args[1]), operand(args[0])]
-    elif op == "=" and dests[0].startswith("p"):
-        logic = re.match(r"^(and|or|not|xor)\((.*)\)$", rhs)
-        if logic:
-            texts = _split_args(logic.group(2))
-            args = [_eval_condition(a, pk) for a in texts]
-            plain = [t.lstrip("!") for t in texts]
-            if len(texts) == 2 and plain[0] == plain[1] and texts[0] != texts[1] and \
-                    logic.group(1) in ("and", "or"):
-                values = [logic.group(1) == "or"]  # p = or(x,!x) is true, p = and(x,!x) false: idioms
-            elif None not in args:
-                fn = {"and": all, "or": any, "not": lambda a: not a[0], "xor": lambda a: a[0] != a[1]}
-                values = [fn[logic.group(1)](args)]  # type: ignore[operator]
-        elif re.match(r"^%s$" % _REG, rhs):
-            v = pk.read(rhs)
-            values = [None if not isinstance(v, int) else (v & 0xFF)]
+    if kind == "load":
+        if insn.name == "?":
+            pass
+        elif insn.inc is not None:
+            put(insn.base, _add(pk.read(insn.base), insn.inc))
+            values[0] = pk.opaque(f"{index}")
+        elif insn.name in ("w", "d"):
+            for k in range(len(dests) if insn.name == "d" else 1):
+                key = _cell(pk, insn.base, insn.off + 4 * k)
+                value = pk.old.get(key) if key is not None else None
+                values[k] = value if value is not None else pk.opaque(f"{index}.{k}")
+    elif kind == "combine":
+        if insn.args:
+            values = [pk.read(insn.args[0]), pk.read(insn.args[1])]
+    elif kind == "pred":
+        form = insn.name
+        if form == "const":
+            values = [insn.args[0]]
+        elif form == "reg":
+            v = pk.read(insn.args[0])
+            values = [v & 0xFF if isinstance(v, int) else None]
+        elif form == "cond":
+            values = [_eval_condition(insn.args[0], pk)]
         else:
-            values = [_eval_condition(rhs, pk)]
+            conds = [_eval_condition(a, pk) for a in insn.args]
+            if None not in conds:
+                values = [_PRED_FN[form](conds)]  # type: ignore[operator]
         values = [(0xFF if v else 0) if isinstance(v, bool) else v for v in values]
-    elif op == "=":
-        mux = re.match(r"^mux\((!?p\d(?:\.new)?),(.*)\)$", rhs)
-        if mux:
-            args = _split_args(mux.group(2))
-            c = _eval_condition(mux.group(1), pk)
-            if len(args) == 2 and c is not None:
-                values = [operand(args[0] if c else args[1])]
-            elif len(args) == 2 and operand(args[0]) == operand(args[1]):
-                values = [operand(args[0])]
-        elif re.match(r"^p\d$", rhs):
-            values = [pk.read(rhs)]
-        else:
-            values = [_eval_expr(rhs, pk)]
-    elif len(dests) == 1:  # rx += ..., rx -= ..., rx &= ..., rx |= ..., rx ^= ...
-        acc, v = pk.read(dests[0]), _eval_expr(rhs, pk)
-        if isinstance(acc, int) and isinstance(v, int):
-            values = [{"+=": acc + v, "-=": acc - v, "&=": acc & v, "|=": acc | v, "^=": acc ^ v}[op]]
+    elif kind == "mux":
+        c = _eval_condition(insn.args[0], pk)
+        a, b = pk.read(insn.args[1]), pk.read(insn.args[2])
+        values = [a if c else b] if c is not None else [a if a == b else None]
+    elif kind == "expr":
+        values = [_eval_parsed(insn.args[0], pk)] + [None] * (len(dests) - 1)
+    elif kind == "acc":
+        acc, v = pk.read(dests[0]), _eval_parsed(insn.args[0], pk)
+        if insn.name == "+=":
+            values = [_add(acc, v)]
+        elif insn.name == "-=":
+            values = [_sub(acc, v)]
+        elif isinstance(acc, int) and isinstance(v, int):
+            values = [{"&=": acc & v, "|=": acc | v, "^=": acc ^ v}.get(insn.name)]
     for key, value in zip(dests, values):
         put(key, value)
 
@@ -945,11 +1115,26 @@ class Dataflow:
     entry: list[State | None]  # state entering each node (None: unreachable)
     exit: list[State | None]
     calls: list[tuple[int, str, State]]  # (node, callee, state at the call)
+    setups: dict[int, list[object]]  # hardware-loop start node -> the count at each of its setups
+    successors: list[list[int] | None]  # the successors the node's known branch outcomes leave (None: open)
 
 
-def propagate(nodes: list[Node], entry_state: State | None = None) -> Dataflow:
-    """Sparse conditional constant propagation: only feasible edges carry states."""
+def propagate(nodes: list[Node], entry_state: State | None = None, in_loops: set[int] | None = None
+              ) -> Dataflow:
+    """Sparse conditional constant propagation: only feasible edges carry states. A load or a call's result
+    outside loops (`in_loops`) is one value per call, named by its site; inside a loop it is unknown."""
     label_index = {n.label: n.index for n in nodes}
+    looped = in_loops or set()
+
+    def run(n: int, state: State, on_call=None, on_packet=None) -> tuple[State, _Packet | None]:
+        fresh = None if n in looped else (lambda tag: Lin(tag, 1, 0))
+        pk = None
+        for i, packet in enumerate(nodes[n].packets):
+            if on_packet is not None:
+                on_packet(packet, state)
+            state, pk = execute_packet(packet, state, on_call, fresh, f"n{n}.{i}:")
+        return state, pk
+
     entry: list[State | None] = [None] * len(nodes)
     exit_: list[State | None] = [None] * len(nodes)
     incoming: dict[tuple[int, int], State] = {}
@@ -966,9 +1151,7 @@ def propagate(nodes: list[Node], entry_state: State | None = None) -> Dataflow:
         state = entry[n]
         if state is None:
             continue
-        pk = None
-        for packet in nodes[n].packets:
-            state, pk = execute_packet(packet, state)
+        state, pk = run(n, state)
         exit_[n] = state
         succ = _successors(nodes[n], _decide(nodes[n], pk), label_index)
         targets = nodes[n].succs if succ is None else succ
@@ -981,13 +1164,21 @@ def propagate(nodes: list[Node], entry_state: State | None = None) -> Dataflow:
                     work.append(s)
                     queued.add(s)
     calls: list[tuple[int, str, State]] = []
-    for n, node in enumerate(nodes):
+    setups: dict[int, list[object]] = {}
+    successors: list[list[int] | None] = [None] * len(nodes)
+    def record_setups(packet: Packet, state: State) -> None:
+        for insn in packet.insns:
+            m = _LOOP_SETUP.match(insn)
+            if m and m.group("label") in label_index:  # the count is read before the packet
+                setups.setdefault(label_index[m.group("label")], []).append(_Packet(state).read(m.group("count")))
+
+    for n in range(len(nodes)):
         state = entry[n]
         if state is None:
             continue
-        for packet in node.packets:
-            state, _ = execute_packet(packet, state, lambda name, st, n=n: calls.append((n, name, st.copy())))
-    return Dataflow(entry, exit_, calls)
+        _, pk = run(n, state, lambda name, st, n=n: calls.append((n, name, st.copy())), record_setups)
+        successors[n] = _successors(nodes[n], _decide(nodes[n], pk), label_index)
+    return Dataflow(entry, exit_, calls, setups, successors)
 
 
 def insn_defs(insn: str) -> set[str]:
@@ -1008,7 +1199,7 @@ def insn_defs(insn: str) -> set[str]:
             off = int(store.group(3) or 0)
             out.update({_slot(store.group(2), off - off % 4), _slot(store.group(2), off - off % 4 + 4)})
         else:
-            out.add(_RESUME_KEY)
+            out.update({_RESUME_KEY, _ANY_CELL})
         return out
     for part in lhs.split(","):
         pair = re.match(r"^r(\d+):(\d+)$", part)
@@ -1019,8 +1210,48 @@ def insn_defs(insn: str) -> set[str]:
     return out
 
 
+_ANY_CELL = "[*]"  # insn_defs: a store through a pointer register may write any non-stack cell
+
+
 def _written_keys(nodes: list[Node], body: Iterable[int]) -> set[str]:
     return {k for n in body for packet in nodes[n].packets for insn in packet.insns for k in insn_defs(insn)}
+
+
+def _clobber(state: State, keys: set[str]) -> None:
+    for k in keys:
+        state.pop(k, None)
+    if _ANY_CELL in keys:
+        for k in [k for k in state if k.startswith("[") and not k.startswith(("[r29", "[r30"))]:
+            del state[k]
+
+
+def frame_signature(state: State) -> tuple:
+    """The constant words of the coroutine frame r0 points to at a spawn: ((offset, value), ...)."""
+    frame = state.get("r0")
+    if not isinstance(frame, Lin) or frame.scale != 1:
+        return ()
+    prefix = f"[{frame.base}"
+    words = []
+    for key, value in state.items():
+        if key.startswith(prefix) and isinstance(value, (int, Sym)):
+            rest = key[len(prefix):-1]
+            if re.match(r"^[+-]\d+$", rest):
+                words.append((_signed(int(rest) - frame.offset), value))
+    return tuple(sorted(words, key=lambda w: w[0]))
+
+
+def frame_state(signature: tuple) -> State:
+    """The entry state of an async body run on a frame with these constant words."""
+    state = _entry_state()
+    state["r0"] = Lin("frame", 1, 0)
+    for off, value in signature:
+        state[f"[frame{off:+d}]"] = value
+    return state
+
+
+def _entry_state() -> State:
+    """A function's arguments: one opaque value each per call."""
+    return State({f"r{i}": Lin(f"arg:r{i}", 1, 0) for i in range(6)})
 
 
 @dataclass
@@ -1028,6 +1259,7 @@ class Simulation:
     visits: int  # header executions for this entry
     edges: dict[tuple[int, int], int]  # (node, successor) -> times taken, for the loop's own nodes
     setups: dict[int, list[int]]  # hardware-loop start node -> trip counts seen at its setups
+    frames: dict[tuple[int, int], list[tuple]] = field(default_factory=dict)  # (node, k-th spawn) -> frames
     hinted: int = 0  # branches decided by their hint rather than by known values
 
 
@@ -1052,6 +1284,18 @@ def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = 
     n = loop.header
     sim = Simulation(0, {}, {})
     steps = 0
+    counter = [0]
+    spawns = [0]  # spawn calls so far in the current node
+
+    def fresh(tag: str) -> Lin:  # every dynamic load or call result is its own opaque value
+        counter[0] += 1
+        return Lin(f"{tag}#{counter[0]}", 1, 0)
+
+    def on_call(name: str, st: State) -> None:
+        if name in _SPAWN_CALLS:
+            sim.frames.setdefault((n, spawns[0]), []).append(frame_signature(st))
+            spawns[0] += 1
+
     while True:
         if n == loop.header:
             sim.visits += 1
@@ -1059,13 +1303,13 @@ def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = 
             keys, out = skip(child_of[n])
             if out is None:
                 return None
-            for k in keys:
-                state.pop(k, None)
+            _clobber(state, keys)
             n = out
             if n not in loop.body:
                 return sim
             continue
         pk = None
+        spawns[0] = 0
         for packet in nodes[n].packets:
             for insn in packet.insns:
                 m = _LOOP_SETUP.match(insn)
@@ -1073,7 +1317,7 @@ def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = 
                     count = _Packet(state).read(m.group("count"))
                     if isinstance(count, int):
                         sim.setups.setdefault(label_index[m.group("label")], []).append(count)
-            state, pk = execute_packet(packet, state)
+            state, pk = execute_packet(packet, state, on_call, fresh, f"n{n}:")
             steps += 1
         if steps > max_steps:
             return None
@@ -1150,6 +1394,7 @@ class CallSite:
     size: int | None = None  # r2 at the call (memcpy/memset byte count) when known
     spawned: str | None = None  # for async-runtime spawn calls: the body run as a task ("?": unknown)
     trampoline: str | None = None  # for spawn calls: the function the runtime calls (r1), e.g. __resume
+    frames: tuple[tuple[tuple, float], ...] = ()  # for spawn calls: (frame signature, share of the spawns)
 
 
 @dataclass
@@ -1193,7 +1438,8 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
 
     nodes = build_cfg(func)
     loops = find_loops(nodes)
-    flow = propagate(nodes, entry_state)
+    in_loops = {x for loop in loops for x in loop.body}
+    flow = propagate(nodes, entry_state if entry_state is not None else _entry_state(), in_loops)
     warnings: list[str] = []
     label_index = {n.label: n.index for n in nodes}
     trip_counts = dict(trip_counts or {})
@@ -1202,31 +1448,18 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
         for x in loop.body:
             innermost.setdefault(x, loop)
 
-    def own(loop: Loop) -> set[int]:
-        return {x for x in loop.body if innermost.get(x) is loop}
-
     edge_prob: dict[int, dict[int, float]] = {}
     setup_counts: dict[int, list[float]] = {}
-    # hardware-loop setups whose count is an immediate or a known register
-    for n, node in enumerate(nodes):
-        state = flow.entry[n]
-        if state is None:
-            continue
-        for packet in node.packets:
-            for insn in packet.insns:
-                m = _LOOP_SETUP.match(insn)
-                if m and m.group("label") in label_index:
-                    count = _Packet(state).read(m.group("count"))
-                    if isinstance(count, int):
-                        setup_counts.setdefault(label_index[m.group("label")], []).append(count)
-            state, _ = execute_packet(packet, state)
+    for start_node, counts in flow.setups.items():  # hardware-loop counts known in the dataflow
+        if all(isinstance(c, int) for c in counts):
+            setup_counts[start_node] = [float(c) for c in counts]  # type: ignore[arg-type]
     simulated: dict[int, Simulation] = {}
     for loop in sorted(loops, key=lambda lp: -len(lp.body)):  # outer loops first: they record inner setups
         label = nodes[loop.header].label
         if loop.hw_level is not None:
             counts = setup_counts.get(loop.header)
             if counts and all(c == counts[0] for c in counts):
-                loop.trip, loop.source = float(counts[0] or (1 << 32)), "setup"
+                loop.trip, loop.source = counts[0] or float(1 << 32), "setup"
             elif counts:
                 loop.trip, loop.source = float(sum(counts)) / len(counts), "setup (mean)"
         else:
@@ -1279,12 +1512,7 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
                 probs[node.fallthrough] = probs.get(node.fallthrough, 0.0) + remaining
             edge_prob[n] = probs
             continue
-        state = flow.entry[n]
-        pk = None
-        if state is not None:
-            for packet in node.packets:
-                state, pk = execute_packet(packet, state)
-        decided = _successors(node, _decide(node, pk), label_index) if state is not None else None
+        decided = flow.successors[n]
         if decided is not None:
             edge_prob[n] = {decided[0]: 1.0} if decided else {}
             continue
@@ -1325,7 +1553,7 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
     except np.linalg.LinAlgError:
         freq, *_ = np.linalg.lstsq(matrix, rhs, rcond=None)
         warnings.append(f"{func.name}: the flow equations are singular (a loop that never exits?)")
-    freq = np.maximum(freq, 0.0)
+    freq = np.round(np.maximum(freq, 0.0), 9)  # the solve's rounding noise: 19.999999999999982 -> 20
 
     packets = float(sum(freq[n] * len(node.packets) for n, node in enumerate(nodes)))
     hvx = HvxCounts()
@@ -1336,17 +1564,30 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
             for insn in packet.insns:
                 hvx = hvx.plus(classify_hvx(insn).scaled(float(freq[n])))
     call_sites = []
+    spawn_index: dict[int, int] = {}
     for n, callee, state in flow.calls:
         size_arg = state.get("r2")
         spawned = None
         trampoline = None
+        frames: tuple[tuple[tuple, float], ...] = ()
         if callee in _SPAWN_CALLS:
             body = state.get(_RESUME_KEY)
             spawned = body.name if isinstance(body, Sym) else "?"
             r1 = state.get("r1")
             trampoline = r1.name if isinstance(r1, Sym) else None
+            k = spawn_index[n] = spawn_index.get(n, -1) + 1
+            loop = innermost.get(n)
+            sim = simulated.get(loop.header) if loop is not None else None
+            seen = sim.frames.get((n, k)) if sim is not None else None
+            if seen:  # the frame of every spawn the simulation saw: task index and bounds are constants there
+                counts: dict[tuple, int] = {}
+                for sig in seen:
+                    counts[sig] = counts.get(sig, 0) + 1
+                frames = tuple((sig, c / len(seen)) for sig, c in counts.items())
+            else:
+                frames = ((frame_signature(state), 1.0),)
         call_sites.append(CallSite(n, callee, float(freq[n]), size_arg if isinstance(size_arg, int) else None,
-                                   spawned, trampoline))
+                                   spawned, trampoline, frames))
     for n, node in enumerate(nodes):  # tail calls: `jump free`
         for br in node.branches:
             if br.kind == "tailcall" and br.target is not None and freq[n] > 0:
@@ -1432,10 +1673,16 @@ class Estimate:
 
     @property
     def roofline_ratio(self) -> float | None:
+        """Estimated packets (own code and modelled library calls) over the HVX roofline."""
         return self.roofline.ratio(self.packets_per_grid_run)
 
+    @property
+    def own_roofline_ratio(self) -> float | None:
+        """The object's own packets over the HVX roofline (library costs are the runner's musl's)."""
+        return self.roofline.ratio(self.own_packets_per_grid_run)
+
     def to_json(self) -> dict:
-        return {
+        return _rounded({
             "kernel": self.kernel, "arch": self.arch, "grid": self.grid, "threads": self.threads,
             "packets_per_call": self.packets_per_call,
             "packets_per_grid_run": self.packets_per_grid_run,
@@ -1447,7 +1694,8 @@ class Estimate:
             "tasks_per_grid_run": self.tasks_per_grid_run, "tasks_per_group": self.tasks_per_group,
             "hvx_per_grid_run": vars(self.hvx_per_grid_run),
             "roofline": {"packets": self.roofline.packets, "bound": self.roofline.bound,
-                         "by_resource": self.roofline.by_resource, "ratio": self.roofline_ratio},
+                         "by_resource": self.roofline.by_resource, "ratio": self.roofline_ratio,
+                         "own_code_ratio": self.own_roofline_ratio},
             "functions": [
                 {"name": f.name, "role": f.role, "static_packets": f.static_packets,
                  "packets_per_call": f.packets_per_call, "library_packets_per_call": f.library_packets_per_call,
@@ -1456,7 +1704,17 @@ class Estimate:
                  "loops": [vars(lp) for lp in f.loops]}
                 for f in self.functions],
             "warnings": list(self.warnings),
-        }
+        })
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def library_cost(callee: str, size: int | None) -> float:
@@ -1480,6 +1738,55 @@ def roofline(hvx: HvxCounts, arch: str = "v73") -> Roofline:
     return Roofline(by[bound], bound, by)
 
 
+_MAX_FRAMES = 8  # distinct frames an async body is analysed for
+
+
+def _fewer_frames(weights: dict[tuple, float]) -> dict[tuple, float]:
+    """Forget the frame words with the most distinct values until at most _MAX_FRAMES frames remain."""
+    while len(weights) > _MAX_FRAMES:
+        values: dict[int, set] = {}
+        for sig in weights:
+            for off, v in sig:
+                values.setdefault(off, set()).add(v)
+        worst = max(values, key=lambda o: len(values[o]))
+        merged: dict[tuple, float] = {}
+        for sig, w in weights.items():
+            key = tuple(word for word in sig if word[0] != worst)
+            merged[key] = merged.get(key, 0.0) + w
+        weights = merged
+    return weights
+
+
+def _merge_profiles(parts: list[tuple[FunctionProfile, float]]) -> FunctionProfile:
+    """The weighted mean of one function's profiles under different entry states."""
+    total = sum(w for _, w in parts)
+    first = parts[0][0]
+    packets = sum(p.packets_per_call * w for p, w in parts) / total
+    hvx = HvxCounts()
+    for p, w in parts:
+        hvx = hvx.plus(p.hvx_per_call.scaled(w / total))
+    sites: dict[tuple, CallSite] = {}
+    for p, w in parts:
+        for cs in p.call_sites:
+            key = (cs.node, cs.callee, cs.spawned, cs.trampoline, cs.size)
+            prev = sites.get(key)
+            freq = cs.frequency * w / total + (prev.frequency if prev else 0.0)
+            sites[key] = CallSite(cs.node, cs.callee, freq, cs.size, cs.spawned, cs.trampoline, cs.frames)
+    loops: dict[str, list[tuple[LoopReport, float]]] = {}
+    for p, w in parts:
+        for lp in p.loops:
+            loops.setdefault(lp.header, []).append((lp, w))
+    reports = []
+    for header, entries in loops.items():
+        lp0 = entries[0][0]
+        mass = sum(lp.entries * w for lp, w in entries)
+        trip = sum((lp.trip or 0.0) * lp.entries * w for lp, w in entries) / mass if mass else lp0.trip
+        sources = sorted({lp.source for lp, _ in entries})
+        reports.append(LoopReport(header, lp0.depth, trip, "/".join(sources), mass / total))
+    warnings = list(dict.fromkeys(w for p, _ in parts for w in p.warnings))
+    return FunctionProfile(first.name, first.packets, packets, list(sites.values()), reports, hvx, warnings)
+
+
 def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None = None, arch: str = "v73",
              trip_counts: Mapping[str, float] | None = None, default_trip: float = 1.0) -> Estimate:
     """Packets per call and per grid run of every function of a Hexagon kernel's assembly (LLVM `.s` text
@@ -1492,7 +1799,7 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
         raise AsmError("no Hexagon functions found (expected `hexopt translate --emit asm` output or "
                        "an llvm-objdump disassembly)")
     profiles = {f.name: analyze_function(f, trip_counts, default_trip) for f in functions}
-    warnings = [w for p in profiles.values() for w in p.warnings]
+    warnings: list[str] = []
     resume_bodies = [n for n in profiles if n.endswith(".resume")]
     referenced: set[str] = set()
     for p in profiles.values():
@@ -1519,40 +1826,65 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
                             f"counted as one of {', '.join(resume_bodies)} in equal parts")
         return [(b, 1.0 / len(resume_bodies)) for b in resume_bodies]
 
-    # call graph (plain calls, tail calls, spawns); the kernel is the root
-    edges: dict[str, list[tuple[str, float, bool]]] = {n: [] for n in profiles}
+    def call_graph() -> tuple[dict[str, list[tuple[str, float, bool]]], dict[str, float], dict[str, bool]]:
+        """Edges (plain calls, tail calls, spawns), calls per grid run, and which functions run in tasks."""
+        edges: dict[str, list[tuple[str, float, bool]]] = {n: [] for n in profiles}
+        for name, p in profiles.items():
+            for cs in p.call_sites:
+                if cs.callee in _SPAWN_CALLS:
+                    for body, share in spawn_targets(cs):
+                        edges[name].append((body, cs.frequency * share, True))
+                    if cs.trampoline in profiles:
+                        edges[name].append((cs.trampoline, cs.frequency, True))  # type: ignore[arg-type]
+                elif cs.callee in profiles:
+                    edges[name].append((cs.callee, cs.frequency, False))
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(n: str) -> None:
+            if state.get(n) == 2:
+                return
+            if state.get(n) == 1:
+                raise AsmError(f"recursion through {n}: the cycle model needs a call graph without cycles")
+            state[n] = 1
+            for callee, _, _ in edges[n]:
+                visit(callee)
+            state[n] = 2
+            order.append(n)
+
+        visit(kernel)  # type: ignore[arg-type]
+        order.reverse()
+        calls = dict.fromkeys(profiles, 0.0)
+        parallel = dict.fromkeys(profiles, False)
+        calls[kernel] = float(grid)  # type: ignore[index]
+        for n in order:
+            for callee, freq, spawn in edges[n]:
+                calls[callee] += calls[n] * freq
+                parallel[callee] = parallel[callee] or spawn or parallel[n]
+        return edges, calls, parallel
+
+    edges, calls, parallel = call_graph()
+    # Async bodies again, once per distinct coroutine frame they are spawned with: the task index and the
+    # bounds the kernel stores there are constants, and the body's loops may depend on them.
+    by_body: dict[str, dict[tuple, float]] = {}
     for name, p in profiles.items():
         for cs in p.call_sites:
-            if cs.callee in _SPAWN_CALLS:
+            if cs.callee in _SPAWN_CALLS and calls[name]:
                 for body, share in spawn_targets(cs):
-                    edges[name].append((body, cs.frequency * share, True))
-                if cs.trampoline in profiles:
-                    edges[name].append((cs.trampoline, cs.frequency, True))  # type: ignore[arg-type]
-            elif cs.callee in profiles:
-                edges[name].append((cs.callee, cs.frequency, False))
-    order: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(n: str) -> None:
-        if state.get(n) == 2:
-            return
-        if state.get(n) == 1:
-            raise AsmError(f"recursion through {n}: the cycle model needs a call graph without cycles")
-        state[n] = 1
-        for callee, _, _ in edges[n]:
-            visit(callee)
-        state[n] = 2
-        order.append(n)
-
-    visit(kernel)
-    order.reverse()
-    calls = dict.fromkeys(profiles, 0.0)
-    parallel = dict.fromkeys(profiles, False)
-    calls[kernel] = float(grid)
-    for n in order:
-        for callee, freq, spawn in edges[n]:
-            calls[callee] += calls[n] * freq
-            parallel[callee] = parallel[callee] or spawn or parallel[n]
+                    for sig, part in cs.frames:
+                        weights = by_body.setdefault(body, {})
+                        weights[sig] = weights.get(sig, 0.0) + calls[name] * cs.frequency * share * part
+    funcs = {f.name: f for f in functions}
+    for body, weights in by_body.items():
+        weights = _fewer_frames(weights)
+        if set(weights) == {()}:
+            continue
+        parts = [(analyze_function(funcs[body], trip_counts, default_trip, frame_state(sig)), w)
+                 for sig, w in weights.items() if w > 0]
+        if parts:
+            profiles[body] = _merge_profiles(parts)
+    edges, calls, parallel = call_graph()
+    warnings = [w for p in profiles.values() for w in p.warnings] + warnings
     spawned_names = {callee for n in profiles for callee, _, spawn in edges[n] if spawn}
 
     results = []

@@ -98,7 +98,8 @@ def format_report(est, source: str) -> str:
         parts = ", ".join(f"{k} {_fmt(v)}" for k, v in est.roofline.by_resource.items())
         lines.append(f"  {parts}")
         lines.append(f"  bound: {_fmt(est.roofline.packets)} packets per grid run ({est.roofline.bound}); "
-                     f"estimate / roofline = {est.roofline_ratio:.2f}")
+                     f"estimate / roofline = {est.roofline_ratio:.2f} ({est.own_roofline_ratio:.2f} for the own "
+                     "code alone)")
     else:
         lines.append("  no HVX work: no roofline (a scalar build, e.g. --no-hvx-float)")
     lines.append("loops (trip = body executions per entry):")
@@ -107,7 +108,7 @@ def format_report(est, source: str) -> str:
             if lp.entries:
                 trip = "?" if lp.trip is None else f"{lp.trip:,.6g}"
                 lines.append(f"  {f.name} {lp.header}: depth {lp.depth}, trip {trip} ({lp.source}), "
-                             f"{lp.entries:,.6g} entries per call")
+                             f"entered {lp.entries:,.6g}x per call")
     for w in est.warnings:
         lines.append(f"warning: {w}")
     return "\n".join(lines)
