@@ -444,13 +444,16 @@ def join_states(states: Iterable[State]) -> State:
 
 
 _TERM = re.compile(r"^(?:(?P<imm>##?-?\d+)|(?P<reg>%s|p\d)(?P<new>\.new)?)$" % _REG)
+_PAIR_TERM = re.compile(r"^r(\d+):(\d+)$")
+_MASK64 = (1 << 64) - 1
 
 
 @lru_cache(maxsize=None)
 def _parse_term(term: str) -> tuple[str, object] | None:
     m = _TERM.match(term.strip())
     if not m:
-        return None
+        pair = _PAIR_TERM.match(term.strip())
+        return ("pair", (f"r{pair.group(2)}", f"r{pair.group(1)}")) if pair else None
     if m.group("imm"):
         return "imm", int(m.group("imm").lstrip("#")) & _MASK
     return ("new" if m.group("new") else "reg"), _reg(m.group("reg"))
@@ -476,7 +479,20 @@ class _Packet:
         kind, value = parsed
         if kind == "imm":
             return value
+        if kind == "pair":
+            return None  # a 64-bit value: read_wide
         return self.new.get(value) if kind == "new" else self.old.get(value)  # type: ignore[call-overload]
+
+    def read_wide(self, term: str) -> int | None:
+        """A 64-bit operand (a register pair, or a register / immediate widened), when known."""
+        parsed = _parse_term(term)
+        if parsed is not None and parsed[0] == "pair":
+            lo, hi = (self.old.get(r) for r in parsed[1])  # type: ignore[union-attr]
+            return (hi << 32) | lo if isinstance(lo, int) and isinstance(hi, int) else None
+        if parsed is not None and parsed[0] == "imm":
+            return _signed(parsed[1]) & _MASK64  # type: ignore[arg-type]
+        v = self.read(term)
+        return v if isinstance(v, int) else None
 
     def write(self, key: str, value) -> None:
         key = _reg(key)
@@ -578,6 +594,8 @@ def _eval_parsed(node, pk: _Packet):
         return (max if op == "maxu" else min)(c[0], c[1])
     if op == "abs" and n == 1:
         return abs(_signed(c[0]))
+    if op == "extractu" and n == 3:
+        return (c[0] >> c[2]) & ((1 << c[1]) - 1) if c[2] < 32 and c[1] <= 32 else None
     if op == "zxtb" and n == 1:
         return c[0] & 0xFF
     if op == "zxth" and n == 1:
@@ -587,6 +605,33 @@ def _eval_parsed(node, pk: _Packet):
     if op == "sxth" and n == 1:
         return ((c[0] & 0xFFFF) ^ 0x8000) - 0x8000
     return None
+
+
+def _eval_wide(node, pk: _Packet) -> int | None:
+    """64-bit value of an expression on register pairs (the naive lowering's 64-bit index arithmetic)."""
+    if node is None or node[0] == "sym":
+        return None
+    if node[0] == "term":
+        return pk.read_wide(node[1])
+    op, args = node[1], node[2]
+    if op == "sxtw" and len(args) == 1:
+        v = _eval_parsed(args[0], pk)
+        return _signed(v) & _MASK64 if isinstance(v, int) else None
+    if op == "combine" and len(args) == 2:
+        hi, lo = _eval_parsed(args[0], pk), _eval_parsed(args[1], pk)
+        return (hi << 32) | lo if isinstance(hi, int) and isinstance(lo, int) else None
+    v = [_eval_wide(a, pk) for a in args]
+    if any(x is None for x in v):
+        return None
+    c = [int(x) for x in v]  # type: ignore[arg-type]
+    fns = {"add": lambda: c[0] + c[1], "sub": lambda: c[0] - c[1], "and": lambda: c[0] & c[1],
+           "or": lambda: c[0] | c[1], "xor": lambda: c[0] ^ c[1], "asl": lambda: c[0] << (c[1] & 63),
+           "lsr": lambda: c[0] >> (c[1] & 63)}
+    return fns[op]() & _MASK64 if op in fns and len(c) == 2 else None
+
+
+def _signed64(v: int) -> int:
+    return v - (1 << 64) if v & (1 << 63) else v
 
 
 _ORDER = {"cmp.gt", "cmp.gtu", "cmp.ge", "cmp.geu", "cmp.lt", "cmp.ltu"}
@@ -659,6 +704,14 @@ def _eval_condition(text: str, pk: _Packet):
     if kind == "term":
         v = pk.read(a)
         value = None if not isinstance(v, int) else bool(v)
+    elif ":" in a or ":" in b:  # 64-bit compare of register pairs
+        x, y = pk.read_wide(a), pk.read_wide(b)
+        if x is None or y is None:
+            return None
+        if kind in ("cmp.gt", "cmp.ge", "cmp.lt"):
+            x, y = _signed64(x), _signed64(y)
+        value = {"cmp.eq": x == y, "cmp.gt": x > y, "cmp.gtu": x > y, "cmp.ge": x >= y, "cmp.geu": x >= y,
+                 "cmp.lt": x < y, "cmp.ltu": x < y}.get(kind)
     else:
         value = _compare(kind, pk.read(a), pk.read(b))
     if value is None:
@@ -702,6 +755,7 @@ def execute_packet(packet: Packet, state: State, on_call=None, fresh=None, site:
             on_call(name, out)
         for r in _CALLER_SAVED:
             out.pop(r, None)
+        _clobber(out, {_ANY_CELL})  # the callee may write through the pointers it is given
         ret = pk.opaque(f"ret:{name}")
         if ret is not None:
             out["r0"] = ret
@@ -768,9 +822,9 @@ def _parse_insn(text: str) -> _Insn:
         inc = int(mem.group("inc")) if mem.group("inc") is not None else None
         return _Insn("load", predicate, dests, name=mem.group("w"), base=_reg(mem.group("base")),
                      off=int(mem.group("off") or 0), inc=inc)
-    if op == "=" and len(dests) == 2 and dests[1].startswith("r"):
-        comb = re.match(r"^combine\((.*)\)$", rhs)
-        args = _split_args(comb.group(1)) if comb else []
+    comb = re.match(r"^combine\((.*)\)$", rhs)
+    if op == "=" and len(dests) == 2 and dests[1].startswith("r") and comb:
+        args = _split_args(comb.group(1))
         return _Insn("combine", predicate, dests, args=(args[1], args[0]) if len(args) == 2 else ())
     if op == "=" and dests[0].startswith("p"):
         logic = re.match(r"^(and|or|not|xor)\((.*)\)$", rhs)
@@ -793,9 +847,7 @@ def _parse_insn(text: str) -> _Insn:
         if re.match(r"^p\d$", rhs):
             return _Insn("expr", predicate, dests, args=(("term", rhs),))
         return _Insn("expr", predicate, dests, args=(_parse_expr(rhs),))
-    if len(dests) == 1:
-        return _Insn("acc", predicate, dests, name=op, args=(_parse_expr(rhs),))
-    return _Insn("expr", predicate, dests, args=(None,))
+    return _Insn("acc", predicate, dests, name=op, args=(_parse_expr(rhs),))
 
 
 _PRED_FN = {"and": all, "or": any, "not": lambda a: not a[0], "xor": lambda a: a[0] != a[1]}
@@ -882,8 +934,18 @@ def _execute_insn(text: str, pk: _Packet, calls: list[str], index: int) -> None:
         c = _eval_condition(insn.args[0], pk)
         a, b = pk.read(insn.args[1]), pk.read(insn.args[2])
         values = [a if c else b] if c is not None else [a if a == b else None]
+    elif kind == "expr" and len(dests) == 2 and dests[1].startswith("r"):
+        wide = _eval_wide(insn.args[0], pk)
+        if wide is not None:
+            values = [wide & _MASK, wide >> 32]
     elif kind == "expr":
         values = [_eval_parsed(insn.args[0], pk)] + [None] * (len(dests) - 1)
+    elif kind == "acc" and len(dests) == 2:
+        acc64, v64 = pk.read_wide(f"{dests[1]}:{dests[0][1:]}"), _eval_wide(insn.args[0], pk)
+        if acc64 is not None and v64 is not None and insn.name in ("+=", "-=", "&=", "|=", "^="):
+            r = {"+=": acc64 + v64, "-=": acc64 - v64, "&=": acc64 & v64, "|=": acc64 | v64,
+                 "^=": acc64 ^ v64}[insn.name] & _MASK64
+            values = [r & _MASK, r >> 32]
     elif kind == "acc":
         acc, v = pk.read(dests[0]), _eval_parsed(insn.args[0], pk)
         if insn.name == "+=":
@@ -1006,6 +1068,39 @@ def _hw_loop_starts(nodes: list[Node], end: int, label_index: dict[str, int]) ->
             if found is not None:
                 break
         out.append(found)
+    return out
+
+
+def dead_ends(nodes: list[Node]) -> set[int]:
+    """Nodes from which the function never returns (the paths into abort() after a failed check)."""
+    returning = {n.index for n in nodes if any(br.kind in ("return", "tailcall", "indirect") for br in n.branches)}
+    stack = list(returning)
+    while stack:
+        for p in nodes[stack.pop()].preds:
+            if p not in returning:
+                returning.add(p)
+                stack.append(p)
+    return {n.index for n in nodes} - returning
+
+
+def _resolve_unknown(node: Node, decisions: list[tuple[Branch, bool | None]], dead: set[int],
+                     label_index: dict[str, int], body: set[int] | None) -> list[tuple[Branch, bool]] | None:
+    """Outcomes for branches the known values do not decide: never into a dead end (an error path);
+    inside a loop's body (`body`), the hint when both ways stay in it. None: not decidable."""
+    out = []
+    for br, taken in decisions:
+        if taken is None:
+            target = label_index[br.target] if br.kind == "jump" and br.target is not None else None
+            fall = node.fallthrough
+            if target is not None and target in dead:
+                taken = False
+            elif fall is not None and fall in dead and target is not None:
+                taken = True
+            elif body is not None and br.hint is not None and target in body and fall in body:
+                taken = br.hint == "t"
+            else:
+                return None
+        out.append((br, taken))
     return out
 
 
@@ -1263,10 +1358,11 @@ class Simulation:
     hinted: int = 0  # branches decided by their hint rather than by known values
 
 
-def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = _MAX_SIMULATED_STEPS
-                  ) -> Simulation | None:
-    """Interpret one entry of `loop` from `start` (inner loops are skipped: what they write becomes
-    unknown). None when a branch of the loop's own blocks cannot be decided."""
+def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = _MAX_SIMULATED_STEPS,
+                  flow: Dataflow | None = None) -> Simulation | str:
+    """Interpret one entry of `loop` from `start`. Inner loops are skipped: what they write takes the value
+    the dataflow (`flow`) knows after them, else becomes unknown. On failure, why: a branch of the loop's
+    own blocks that the known values do not decide."""
     label_index = {n.label: n.index for n in nodes}
     child_of: dict[int, Loop] = {}
     for child in loop.children:
@@ -1296,14 +1392,25 @@ def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = 
             sim.frames.setdefault((n, spawns[0]), []).append(frame_signature(st))
             spawns[0] += 1
 
+    dead = dead_ends(nodes)
+    seen_at_header: set[int] = set()
     while True:
         if n == loop.header:
             sim.visits += 1
+            key = hash(frozenset(state.items()))
+            if key in seen_at_header:
+                return "it comes back to its header in the same state (it would never leave)"
+            seen_at_header.add(key)
         if n in child_of:
             keys, out = skip(child_of[n])
             if out is None:
-                return None
+                return f"its inner loop at {nodes[child_of[n].header].label} has several exits"
             _clobber(state, keys)
+            after = flow.entry[out] if flow is not None else None
+            if after is not None:  # what every run of the inner loop leaves behind
+                for k in keys:
+                    if k in after and k != _ANY_CELL:
+                        state[k] = after[k]
             n = out
             if n not in loop.body:
                 return sim
@@ -1320,20 +1427,22 @@ def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = 
             state, pk = execute_packet(packet, state, on_call, fresh, f"n{n}:")
             steps += 1
         if steps > max_steps:
-            return None
+            return f"it runs more than {max_steps} packets"
         node = nodes[n]
         if node.endloop:
-            return None  # a hardware-loop end among a software loop's own blocks: not modelled
+            return f"a hardware-loop end at {node.label} belongs to no hardware loop"
         decisions = _decide(node, pk)
         if any(t is None for _, t in decisions):
-            # undecidable (a call's result, loaded data): follow the branch hint, as hardware predicts
-            if any(t is None and br.hint is None for br, t in decisions):
-                return None
-            decisions = [(br, (br.hint == "t") if t is None else t) for br, t in decisions]
+            # undecidable (a call's result, loaded data): no error path; the hint inside the body
+            resolved = _resolve_unknown(node, decisions, dead, label_index, loop.body)
+            if resolved is None:
+                br = next(br for br, t in decisions if t is None)
+                return f"the branch `if ({br.condition})` at {node.label} depends on values not known here"
+            decisions = resolved  # type: ignore[assignment]
             sim.hinted += 1
         succ = _successors(node, decisions, label_index)
         if succ is None:
-            return None
+            return f"the branches at {node.label} cannot be followed"
         nxt = succ[0] if succ else None
         if nxt is not None:
             sim.edges[(n, nxt)] = sim.edges.get((n, nxt), 0) + 1
@@ -1448,12 +1557,14 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
         for x in loop.body:
             innermost.setdefault(x, loop)
 
+    dead = dead_ends(nodes)
     edge_prob: dict[int, dict[int, float]] = {}
     setup_counts: dict[int, list[float]] = {}
     for start_node, counts in flow.setups.items():  # hardware-loop counts known in the dataflow
         if all(isinstance(c, int) for c in counts):
             setup_counts[start_node] = [float(c) for c in counts]  # type: ignore[arg-type]
     simulated: dict[int, Simulation] = {}
+    why: dict[int, str] = {}
     for loop in sorted(loops, key=lambda lp: -len(lp.body)):  # outer loops first: they record inner setups
         label = nodes[loop.header].label
         if loop.hw_level is not None:
@@ -1465,8 +1576,10 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
         else:
             entries = [p for p in nodes[loop.header].preds if p not in loop.body and flow.exit[p] is not None]
             start = join_states(flow.exit[p] for p in entries) if entries else None  # type: ignore[misc]
-            sim = simulate_loop(nodes, loop, start) if start is not None else None
-            if sim is not None:
+            sim = simulate_loop(nodes, loop, start, flow=flow) if start is not None else "it is never entered"
+            if isinstance(sim, str):
+                why[loop.header] = sim
+            else:
                 simulated[loop.header] = sim
                 loop.trip, loop.source = float(sim.visits), "simulated"
                 for start_node, counts in sim.setups.items():
@@ -1475,8 +1588,9 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
             loop.trip, loop.source = float(trip_counts[label]), "given"
         if loop.trip is None:
             loop.trip, loop.source = float(default_trip), "assumed"
-            warnings.append(f"{func.name}: loop at {label}: trip count unknown, assumed {default_trip:g}"
-                            f" (give it with trip_counts / --trip {label}=N)")
+            reason = why.get(loop.header, "its count register is not known at its setup")
+            warnings.append(f"{func.name}: loop at {label}: trip count unknown ({reason}), assumed "
+                            f"{default_trip:g}; give it with --trip {label}=N")
     # hardware loops whose count only an outer loop's simulation saw
     for loop in loops:
         if loop.hw_level is not None and loop.source == "assumed" and loop.header in setup_counts \
@@ -1532,6 +1646,10 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
             elif guessed and loop is not None and n == loop.header and target is not None \
                     and target not in loop.body and not _latch_decides(nodes, loop, label_index):
                 p = 1.0 / max((loop.trip or 1.0) + 1.0, 1.0)  # exit test at the top
+            elif target is not None and target in dead:
+                p = 0.0  # into abort(): a failed check
+            elif node.fallthrough is not None and node.fallthrough in dead and target is not None:
+                p = 1.0
             else:
                 p = HINT_TAKEN[br.hint]
             if target is not None:
