@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything hexopt needs on a fresh Debian 12 machine: system packages (qemu-user for
-# qemu-hexagon, lld-22 for ld.lld) and a virtualenv .venv with hexopt and its pinned dependencies.
+# qemu-hexagon, lld-22 for ld.lld, llvm-22 for an llvm-objdump that disassembles Hexagon objects for
+# `hexopt analyze`) and a virtualenv .venv with hexopt and its pinned dependencies.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v qemu-hexagon >/dev/null 2>&1 || need_apt+=(qemu-user)
 command -v ld.lld-22 >/dev/null 2>&1 || command -v ld.lld >/dev/null 2>&1 || need_apt+=(lld-22)
+command -v llvm-objdump-22 >/dev/null 2>&1 || need_apt+=(llvm-22)  # the pip llvm-objdump has no Hexagon
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: apt-get install ${need_apt[*]}" >&2

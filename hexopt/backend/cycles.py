@@ -487,7 +487,8 @@ class _Packet:
         """A 64-bit operand (a register pair, or a register / immediate widened), when known."""
         parsed = _parse_term(term)
         if parsed is not None and parsed[0] == "pair":
-            lo, hi = (self.old.get(r) for r in parsed[1])  # type: ignore[union-attr]
+            regs: tuple[str, str] = parsed[1]  # type: ignore[assignment]
+            lo, hi = self.old.get(regs[0]), self.old.get(regs[1])
             return (hi << 32) | lo if isinstance(lo, int) and isinstance(hi, int) else None
         if parsed is not None and parsed[0] == "imm":
             return _signed(parsed[1]) & _MASK64  # type: ignore[arg-type]
@@ -1084,10 +1085,10 @@ def dead_ends(nodes: list[Node]) -> set[int]:
 
 
 def _resolve_unknown(node: Node, decisions: list[tuple[Branch, bool | None]], dead: set[int],
-                     label_index: dict[str, int], body: set[int] | None) -> list[tuple[Branch, bool]] | None:
+                     label_index: dict[str, int], body: set[int] | None) -> list[tuple[Branch, bool | None]] | None:
     """Outcomes for branches the known values do not decide: never into a dead end (an error path);
     inside a loop's body (`body`), the hint when both ways stay in it. None: not decidable."""
-    out = []
+    out: list[tuple[Branch, bool | None]] = []
     for br, taken in decisions:
         if taken is None:
             target = label_index[br.target] if br.kind == "jump" and br.target is not None else None
@@ -1180,7 +1181,7 @@ def find_loops(nodes: list[Node]) -> list[Loop]:
 
 def _decide(node: Node, pk: _Packet | None) -> list[tuple[Branch, bool | None]]:
     """Outcome of each branch of the node's last packet under the packet's evaluation."""
-    out = []
+    out: list[tuple[Branch, bool | None]] = []
     for br in node.branches:
         if br.condition is None:
             out.append((br, True))
@@ -1282,8 +1283,8 @@ def insn_defs(insn: str) -> set[str]:
     if re.match(r"^call", body) or body.startswith("callr"):
         return set(_CALLER_SAVED)
     out: set[str] = set()
-    for m in re.finditer(r"mem\w+\((%s)\s*\+\+" % _REG, body):
-        out.add(_reg(m.group(1)))
+    for inc in re.finditer(r"mem\w+\((%s)\s*\+\+" % _REG, body):
+        out.add(_reg(inc.group(1)))
     m = re.match(r"^(\S+?)\s*[+\-&|^]?=\s*", body)
     if not m:
         return out
@@ -1438,7 +1439,7 @@ def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = 
             if resolved is None:
                 br = next(br for br, t in decisions if t is None)
                 return f"the branch `if ({br.condition})` at {node.label} depends on values not known here"
-            decisions = resolved  # type: ignore[assignment]
+            decisions = resolved
             sim.hinted += 1
         succ = _successors(node, decisions, label_index)
         if succ is None:
@@ -1543,82 +1544,111 @@ def _latch_decides(nodes: list[Node], loop: Loop, label_index: dict[str, int]) -
 def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = None,
                      default_trip: float = 1.0, entry_state: State | None = None) -> FunctionProfile:
     """Block frequencies per call of `func`, from its loops' trip counts and its branches' outcomes."""
-    import numpy as np
-
     nodes = build_cfg(func)
     loops = find_loops(nodes)
     in_loops = {x for loop in loops for x in loop.body}
     flow = propagate(nodes, entry_state if entry_state is not None else _entry_state(), in_loops)
-    warnings: list[str] = []
-    label_index = {n.label: n.index for n in nodes}
-    trip_counts = dict(trip_counts or {})
     innermost: dict[int, Loop] = {}
     for loop in loops:  # smallest first
         for x in loop.body:
             innermost.setdefault(x, loop)
+    simulated, warnings = _resolve_trips(func.name, nodes, loops, flow, dict(trip_counts or {}), default_trip)
+    edge_prob = _edge_probabilities(nodes, loops, innermost, simulated, flow, default_trip)
+    freq, singular = _solve_frequencies(len(nodes), edge_prob)
+    if singular:
+        warnings.append(f"{func.name}: the flow equations are singular (a loop that never exits?)")
 
-    dead = dead_ends(nodes)
-    edge_prob: dict[int, dict[int, float]] = {}
+    packets = sum(freq[n] * len(node.packets) for n, node in enumerate(nodes))
+    hvx = HvxCounts()
+    for n, node in enumerate(nodes):
+        if freq[n]:
+            for packet in node.packets:
+                for insn in packet.insns:
+                    hvx = hvx.plus(classify_hvx(insn).scaled(freq[n]))
+    call_sites = _call_sites(nodes, flow, freq, innermost, simulated)
+    reports = []
+    for loop in sorted(loops, key=lambda lp: lp.header):
+        depth = 0
+        parent = loop.parent
+        while parent is not None:
+            depth += 1
+            parent = parent.parent
+        entries = sum(freq[p] * edge_prob.get(p, {}).get(loop.header, 0.0)
+                      for p in nodes[loop.header].preds if p not in loop.body)
+        reports.append(LoopReport(nodes[loop.header].label, depth, loop.trip, loop.source, entries))
+    return FunctionProfile(func.name, func.packet_count, packets, call_sites, reports, hvx, warnings)
+
+
+def _resolve_trips(name: str, nodes: list[Node], loops: list[Loop], flow: Dataflow, given: dict[str, float],
+                   default_trip: float) -> tuple[dict[int, Simulation], list[str]]:
+    """Set every loop's trip count: hardware-loop setups, simulations, the caller's counts, or the default."""
     setup_counts: dict[int, list[float]] = {}
-    for start_node, counts in flow.setups.items():  # hardware-loop counts known in the dataflow
-        if all(isinstance(c, int) for c in counts):
-            setup_counts[start_node] = [float(c) for c in counts]  # type: ignore[arg-type]
+    for start_node, seen in flow.setups.items():  # hardware-loop counts known in the dataflow
+        if all(isinstance(c, int) for c in seen):
+            setup_counts[start_node] = [float(c) for c in seen]  # type: ignore[arg-type]
     simulated: dict[int, Simulation] = {}
     why: dict[int, str] = {}
     for loop in sorted(loops, key=lambda lp: -len(lp.body)):  # outer loops first: they record inner setups
-        label = nodes[loop.header].label
         if loop.hw_level is not None:
             counts = setup_counts.get(loop.header)
             if counts and all(c == counts[0] for c in counts):
                 loop.trip, loop.source = counts[0] or float(1 << 32), "setup"
             elif counts:
-                loop.trip, loop.source = float(sum(counts)) / len(counts), "setup (mean)"
-        else:
-            entries = [p for p in nodes[loop.header].preds if p not in loop.body and flow.exit[p] is not None]
-            start = join_states(flow.exit[p] for p in entries) if entries else None  # type: ignore[misc]
-            sim = simulate_loop(nodes, loop, start, flow=flow) if start is not None else "it is never entered"
-            if isinstance(sim, str):
-                why[loop.header] = sim
-            else:
-                simulated[loop.header] = sim
-                loop.trip, loop.source = float(sim.visits), "simulated"
-                for start_node, counts in sim.setups.items():
-                    setup_counts.setdefault(start_node, []).extend(counts)
-        if label in trip_counts:
-            loop.trip, loop.source = float(trip_counts[label]), "given"
+                loop.trip, loop.source = sum(counts) / len(counts), "setup (mean)"
+            continue
+        entries = [p for p in nodes[loop.header].preds if p not in loop.body and flow.exit[p] is not None]
+        if not entries:
+            why[loop.header] = "it is never entered"
+            continue
+        sim = simulate_loop(nodes, loop, join_states(flow.exit[p] or State() for p in entries), flow=flow)
+        if isinstance(sim, str):
+            why[loop.header] = sim
+            continue
+        simulated[loop.header] = sim
+        loop.trip, loop.source = float(sim.visits), "simulated"
+        for start_node, seen_counts in sim.setups.items():
+            setup_counts.setdefault(start_node, []).extend(float(c) for c in seen_counts)
+    warnings = []
+    for loop in loops:
+        label = nodes[loop.header].label
+        if loop.hw_level is not None and loop.trip is None and loop.header in setup_counts:
+            counts = setup_counts[loop.header]  # only an outer loop's simulation saw its setup
+            loop.trip, loop.source = sum(counts) / len(counts), "simulated setup"
+        if label in given:
+            loop.trip, loop.source = float(given[label]), "given"
         if loop.trip is None:
             loop.trip, loop.source = float(default_trip), "assumed"
             reason = why.get(loop.header, "its count register is not known at its setup")
-            warnings.append(f"{func.name}: loop at {label}: trip count unknown ({reason}), assumed "
-                            f"{default_trip:g}; give it with --trip {label}=N")
-    # hardware loops whose count only an outer loop's simulation saw
-    for loop in loops:
-        if loop.hw_level is not None and loop.source == "assumed" and loop.header in setup_counts \
-                and nodes[loop.header].label not in trip_counts:
-            counts = setup_counts[loop.header]
-            loop.trip, loop.source = float(sum(counts)) / len(counts), "simulated setup"
-            warnings = [w for w in warnings if f"loop at {nodes[loop.header].label}:" not in w]
+            warnings.append(f"{name}: loop at {label}: trip count unknown ({reason}), assumed {default_trip:g}; "
+                            f"give it with --trip {label}=N")
+    return simulated, warnings
 
+
+def _edge_probabilities(nodes: list[Node], loops: list[Loop], innermost: dict[int, Loop],
+                        simulated: dict[int, Simulation], flow: Dataflow, default_trip: float
+                        ) -> dict[int, dict[int, float]]:
+    label_index = {n.label: n.index for n in nodes}
+    dead = dead_ends(nodes)
+    header_loop = {lp.header: lp for lp in loops}
+    edge_prob: dict[int, dict[int, float]] = {}
     for n, node in enumerate(nodes):
         if not node.succs:
             continue
         loop = innermost.get(n)
-        sim = simulated.get(loop.header) if loop is not None and loop.hw_level is None else None
-        if sim is not None and any(k[0] == n for k in sim.edges):
+        sim = simulated.get(loop.header) if loop is not None else None
+        if sim is not None and any(a == n for a, _ in sim.edges):
+            # the simulation saw every outcome of this node's branches (exits included)
             total = sum(v for (a, _), v in sim.edges.items() if a == n)
-            probs = {b: v / total for (a, b), v in sim.edges.items() if a == n}
-            # an exit seen in the simulation may lead to a node outside the loop: keep it
-            edge_prob[n] = probs
+            edge_prob[n] = {b: v / total for (a, b), v in sim.edges.items() if a == n}
             continue
+        probs: dict[int, float] = {}
+        remaining = 1.0
         if node.endloop:
-            probs: dict[int, float] = {}
-            remaining = 1.0
-            starts = _hw_loop_starts(nodes, n, label_index)
-            for level, start in zip(sorted(node.endloop), starts):
-                if start is None:
+            for start in _hw_loop_starts(nodes, n, label_index):
+                hw = header_loop.get(start) if start is not None else None
+                if start is None or hw is None:
                     continue
-                hw = next((lp for lp in loops if lp.header == start), None)
-                trip = hw.trip if hw is not None and hw.trip else default_trip
+                trip = hw.trip or default_trip
                 back = max(trip - 1.0, 0.0) / trip if trip > 0 else 0.0
                 probs[start] = probs.get(start, 0.0) + remaining * back
                 remaining *= 1.0 - back
@@ -1630,63 +1660,70 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
         if decided is not None:
             edge_prob[n] = {decided[0]: 1.0} if decided else {}
             continue
-        probs = {}
-        remaining = 1.0
         guessed = loop is not None and loop.source in ("assumed", "given")
         for br in node.branches:
             target = label_index[br.target] if br.kind == "jump" and br.target is not None else None
-            if br.condition is None:
-                p = 1.0
-            elif guessed and loop is not None and n in loop.latches and target == loop.header \
-                    and node.fallthrough is not None and node.fallthrough not in loop.body:
-                p = 1.0 - 1.0 / max(loop.trip or 1.0, 1.0)  # latch: back edge taken, falls out at the end
-            elif guessed and loop is not None and n in loop.latches and target is not None \
-                    and target not in loop.body and node.fallthrough == loop.header:
-                p = 1.0 / max(loop.trip or 1.0, 1.0)  # latch: exit taken once, falls back otherwise
-            elif guessed and loop is not None and n == loop.header and target is not None \
-                    and target not in loop.body and not _latch_decides(nodes, loop, label_index):
-                p = 1.0 / max((loop.trip or 1.0) + 1.0, 1.0)  # exit test at the top
-            elif target is not None and target in dead:
-                p = 0.0  # into abort(): a failed check
-            elif node.fallthrough is not None and node.fallthrough in dead and target is not None:
-                p = 1.0
-            else:
-                p = HINT_TAKEN[br.hint]
+            p = _branch_probability(nodes, n, br, target, loop if guessed else None, dead, label_index)
             if target is not None:
                 probs[target] = probs.get(target, 0.0) + remaining * p
             remaining *= 1.0 - p
         if node.fallthrough is not None and remaining > 0:
             probs[node.fallthrough] = probs.get(node.fallthrough, 0.0) + remaining
         edge_prob[n] = probs
+    return edge_prob
 
-    size = len(nodes)
+
+def _branch_probability(nodes: list[Node], n: int, br: Branch, target: int | None, guessed: Loop | None,
+                        dead: set[int], label_index: dict[str, int]) -> float:
+    """Probability that a branch no known value decides is taken. `guessed`: the innermost loop of the
+    node when its trip count is assumed or given (its exit test then follows that count)."""
+    node = nodes[n]
+    fall = node.fallthrough
+    if br.condition is None:
+        return 1.0
+    if guessed is not None:
+        trip = max(guessed.trip or 1.0, 1.0)
+        if n in guessed.latches and target == guessed.header and fall is not None and fall not in guessed.body:
+            return 1.0 - 1.0 / trip  # latch: back edge taken, falls out at the end
+        if n in guessed.latches and target is not None and target not in guessed.body and fall == guessed.header:
+            return 1.0 / trip  # latch: exit taken once, falls back otherwise
+        if n == guessed.header and target is not None and target not in guessed.body \
+                and not _latch_decides(nodes, guessed, label_index):
+            return 1.0 / (trip + 1.0)  # exit test at the top
+    if target is not None and target in dead:
+        return 0.0  # into abort(): a failed check
+    if fall is not None and fall in dead and target is not None:
+        return 1.0
+    return HINT_TAKEN[br.hint]
+
+
+def _solve_frequencies(size: int, edge_prob: dict[int, dict[int, float]]) -> tuple[list[float], bool]:
+    """Executions per call of each node: f = e_entry + Pᵀ f."""
+    import numpy as np
+
     matrix = np.eye(size)
     for a, probs in edge_prob.items():
         for b, p in probs.items():
             matrix[b, a] -= p
     rhs = np.zeros(size)
     rhs[0] = 1.0
+    singular = False
     try:
         freq = np.linalg.solve(matrix, rhs)
     except np.linalg.LinAlgError:
-        freq, *_ = np.linalg.lstsq(matrix, rhs, rcond=None)
-        warnings.append(f"{func.name}: the flow equations are singular (a loop that never exits?)")
-    freq = np.round(np.maximum(freq, 0.0), 9)  # the solve's rounding noise: 19.999999999999982 -> 20
+        freq = np.linalg.lstsq(matrix, rhs, rcond=None)[0]
+        singular = True
+    # the solve's rounding noise: 19.999999999999982 -> 20
+    return [float(x) for x in np.round(np.maximum(freq, 0.0), 9)], singular
 
-    packets = float(sum(freq[n] * len(node.packets) for n, node in enumerate(nodes)))
-    hvx = HvxCounts()
-    for n, node in enumerate(nodes):
-        if freq[n] == 0:
-            continue
-        for packet in node.packets:
-            for insn in packet.insns:
-                hvx = hvx.plus(classify_hvx(insn).scaled(float(freq[n])))
-    call_sites = []
+
+def _call_sites(nodes: list[Node], flow: Dataflow, freq: list[float], innermost: dict[int, Loop],
+                simulated: dict[int, Simulation]) -> list[CallSite]:
+    sites = []
     spawn_index: dict[int, int] = {}
     for n, callee, state in flow.calls:
         size_arg = state.get("r2")
-        spawned = None
-        trampoline = None
+        spawned = trampoline = None
         frames: tuple[tuple[tuple, float], ...] = ()
         if callee in _SPAWN_CALLS:
             body = state.get(_RESUME_KEY)
@@ -1698,30 +1735,20 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
             sim = simulated.get(loop.header) if loop is not None else None
             seen = sim.frames.get((n, k)) if sim is not None else None
             if seen:  # the frame of every spawn the simulation saw: task index and bounds are constants there
-                counts: dict[tuple, int] = {}
+                tally: dict[tuple, int] = {}
                 for sig in seen:
-                    counts[sig] = counts.get(sig, 0) + 1
-                frames = tuple((sig, c / len(seen)) for sig, c in counts.items())
+                    tally[sig] = tally.get(sig, 0) + 1
+                frames = tuple((sig, c / len(seen)) for sig, c in tally.items())
             else:
                 frames = ((frame_signature(state), 1.0),)
-        call_sites.append(CallSite(n, callee, float(freq[n]), size_arg if isinstance(size_arg, int) else None,
-                                   spawned, trampoline, frames))
+        sites.append(CallSite(n, callee, freq[n], size_arg if isinstance(size_arg, int) else None, spawned,
+                              trampoline, frames))
     for n, node in enumerate(nodes):  # tail calls: `jump free`
         for br in node.branches:
             if br.kind == "tailcall" and br.target is not None and freq[n] > 0:
                 p = 1.0 if br.condition is None else HINT_TAKEN[br.hint]
-                call_sites.append(CallSite(n, br.target, float(freq[n]) * p))
-    reports = []
-    for loop in sorted(loops, key=lambda lp: nodes[lp.header].index):
-        depth = 0
-        parent = loop.parent
-        while parent is not None:
-            depth += 1
-            parent = parent.parent
-        entries = float(sum(freq[p] * edge_prob.get(p, {}).get(loop.header, 0.0)
-                            for p in nodes[loop.header].preds if p not in loop.body))
-        reports.append(LoopReport(nodes[loop.header].label, depth, loop.trip, loop.source, entries))
-    return FunctionProfile(func.name, func.packet_count, packets, call_sites, reports, hvx, warnings)
+                sites.append(CallSite(n, br.target, freq[n] * p))
+    return sites
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -255,7 +255,7 @@ def _hvx_protos() -> Path | None:
         import ziglang  # noqa: F401 - only to find its copy of clang's headers
     except ImportError:
         return None
-    path = Path(sys.modules["ziglang"].__file__).parent / "lib" / "include" / "hvx_hexagon_protos.h"
+    path = Path(str(sys.modules["ziglang"].__file__)).parent / "lib" / "include" / "hvx_hexagon_protos.h"
     return path if path.is_file() else None
 
 
@@ -327,7 +327,7 @@ def _reference(name: str, args: list) -> tuple[int, np.ndarray]:
     if name == "flash_attention":
         from hexopt.runner import abi
 
-        return 4, abi.attention_reference(*args[1:4], 0.5).astype(np.float32)
+        return 4, abi.attention_reference(args[1], args[2], args[3], 0.5).astype(np.float32)
     if name == "scale_add":
         return 2, args[0] * args[1] + args[0]
     if name == "row_sum":
