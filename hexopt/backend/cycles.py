@@ -9,17 +9,20 @@ estimated from the packetized assembly instead:
 * **Control flow.** Each function becomes a control-flow graph of basic blocks. Block frequencies per call
   come from solving the flow equations `f = e + Pᵀ f` with one probability per edge.
 * **Loops.** Hardware loops (`loop0/loop1`, `spNloop0`) take their trip count from the setup: an immediate,
-  or a register whose value a constant propagation over registers and stack slots finds in the setup
-  code. Compare-and-branch loops (those holding calls cannot be hardware loops) are simulated: starting
-  from the constant state on entry, the loop's own blocks are interpreted (inner loops are skipped and
-  clobber what they write) until control leaves the loop, which gives the exact outcome of every branch
-  of the loop body. A loop that neither way resolves takes the `trip_counts` given by the caller, else
-  `default_trip` (and a warning).
+  or a register whose value a constant propagation finds (over registers, register pairs, predicates,
+  stack slots and memory cells reached through known pointers). Compare-and-branch loops (those that hold
+  calls, outer loops) are simulated: from the state known on entry, the loop's own blocks are interpreted
+  until control leaves the loop, which also gives the outcome frequency of every branch of its body. An
+  inner loop is skipped: what it writes takes the value the constant propagation knows after it. Loaded
+  values, arguments and call results are opaque `X`; arithmetic keeps `scale*X + offset`, so a loop from
+  `lo` to `lo + 64` runs 64 times though `lo` is unknown. A loop that neither way resolves takes the
+  caller's `trip_counts`, else `default_trip`, with a warning that says why.
 * **Calls.** The kernel runs once per program of the grid. Async bodies (`*.resume` coroutine functions)
-  run once per task: each `mlirAsyncRuntimeExecute` call site spawns the body whose address was last
-  stored into a coroutine frame. Calls to other functions of the object count their callees' packets;
-  calls to library functions (malloc, memcpy, the async runtime) are costed from a small table measured
-  on the musl/compiler-rt build that runs under qemu (`LIBRARY_COSTS`).
+  run once per task: each `mlirAsyncRuntimeExecute` call site spawns the body whose address was stored
+  into the first word of the frame it passes. A body is analysed once per distinct set of constant words
+  its frames carry (task index, bounds). Calls between functions of the object add up along the call
+  graph; library calls (malloc, memcpy, the async runtime) are costed from a table measured under qemu
+  (`LIBRARY_COSTS`).
 * **Roofline.** Dynamic HVX instruction counts (qf32/sf multiplies, adds, vector loads and stores) give the
   fewest packets the HVX resources could issue them in (`HVX_RESOURCES`, from Qualcomm's HVX
   programmer's reference and the instruction types in clang's `hvx_hexagon_protos.h`).
@@ -58,7 +61,7 @@ class HvxResources:
     """Per-packet issue capacity of the HVX resources (instructions per packet)."""
 
     multiply: float = 1.0  # qf32/sf vmpy: CVI_VX_DV, both multiply resources
-    shift: float = 2.0  # qf32/sf vadd/vsub/conversions: CVI_VS, shift or permute/shift resource
+    shift: float = 2.0  # qf32/sf vadd/vsub: CVI_VS, the shift or the permute/shift resource
     load: float = 1.0  # vmem/vmemu loads: the one load resource
     store: float = 1.0  # vmem stores: the one store resource
     slots: float = 4.0  # instructions per packet
@@ -92,7 +95,7 @@ _DEFAULT_LIBRARY_COST = 50.0
 _SPAWN_CALLS = ("mlirAsyncRuntimeExecute", "mlirAsyncRuntimeAwaitTokenAndExecute",
                 "mlirAsyncRuntimeAwaitValueAndExecute", "mlirAsyncRuntimeAwaitAllInGroupAndExecute")
 _AWAIT_CALLS = ("mlirAsyncRuntimeAwaitAllInGroup", "mlirAsyncRuntimeAwaitToken", "mlirAsyncRuntimeAwaitValue")
-_MAX_SIMULATED_STEPS = 2_000_000
+_MAX_SIMULATED_STEPS = 1_000_000  # packets one loop simulation may interpret (about 10 s)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def _fmt(x: float) -> str:
 
 def format_report(est, source: str) -> str:
     """The human-readable report of an Estimate."""
-    from hexopt.backend.cycles import HVX_RESOURCES, HvxResources
+    from hexopt.backend.cycles import HVX_LANES_F32, HVX_RESOURCES, HvxResources
 
     lines = [f"hexopt analyze: {est.kernel} ({source}), {est.arch}, grid {est.grid}, {est.threads} HVX "
              f"thread{'s' if est.threads != 1 else ''}"]
@@ -91,8 +91,9 @@ def format_report(est, source: str) -> str:
     h = est.hvx_per_grid_run
     lines.append(f"HVX per grid run: {_fmt(h.multiply)} f32 vmpy, {_fmt(h.add)} f32 vadd/vsub, {_fmt(h.load)} vector "
                  f"loads, {_fmt(h.store)} vector stores, {_fmt(h.instructions)} HVX instructions")
-    lines.append(f"HVX roofline ({est.arch} per packet: {res.multiply:g} qf32 vmpy = {res.multiply * 32:g} lanes, "
-                 f"{res.shift:g} qf32 vadd/vsub = {res.shift * 32:g} lanes, {res.load:g} vector load, "
+    lanes = HVX_LANES_F32
+    lines.append(f"HVX roofline ({est.arch} per packet: {res.multiply:g} qf32 vmpy = {res.multiply * lanes:g} lanes, "
+                 f"{res.shift:g} qf32 vadd/vsub = {res.shift * lanes:g} lanes, {res.load:g} vector load, "
                  f"{res.store:g} vector store, {res.slots:g} instructions):")
     if est.roofline.packets > 0:
         parts = ", ".join(f"{k} {_fmt(v)}" for k, v in est.roofline.by_resource.items())
