@@ -1,6 +1,7 @@
-"""User-facing errors: `file:line:col: error: message`, the source line and a caret.
+"""Located diagnostics: `file:line:col: error: message`, the source line and a caret.
 
-No MLIR import here: the CLI formats diagnostics that a worker process sent as plain data.
+No MLIR import here: the CLI formats diagnostics that a worker process sent as plain data. The
+errors that carry them are in hexopt.errors.
 """
 
 from __future__ import annotations
@@ -38,18 +39,6 @@ def parse_location(text: str) -> tuple[str | None, int | None, int | None]:
     return m.group("file"), int(m.group("line")), int(m.group("col"))
 
 
-class HexoptError(Exception):
-    """An error the user can act on; carries diagnostics and an exit code; never shown as a traceback."""
-
-    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None, hint: str | None = None,
-                 exit_code: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.diagnostics = diagnostics or []
-        self.hint = hint
-        self.exit_code = exit_code
-
-
 def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None, indent: str = "") -> str:
     """Render one diagnostic like a compiler: position, severity, message, source line, caret, notes."""
     sources = sources or {}
@@ -67,3 +56,12 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None, i
     for note in diag.notes:
         out.append(format_diagnostic(note, sources, indent))
     return "\n".join(out)
+
+
+def __getattr__(name: str) -> object:
+    # Older spelling, kept for code that imports the error from here; the hierarchy lives in hexopt.errors.
+    if name == "HexoptError":
+        from .errors import HexoptError
+
+        return HexoptError
+    raise AttributeError(f"module 'hexopt.diagnostics' has no attribute '{name}'")

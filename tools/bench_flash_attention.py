@@ -30,11 +30,15 @@ from pathlib import Path
 
 import numpy as np
 
+from hexopt import lower
+from hexopt.commands.common import parse_assignments
+from hexopt.kernels.flash_attention import KERNEL, attention_reference
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "test/mlir/flash_attention.mlir"
 PLUGIN_SRC = ROOT / "tools/qemu_plugin/insn_count.c"
 N_CTX, D_HEAD, GRID, SCALE = 1024, 64, 4, 0.5
-RTOL, ATOL = 1e-5, 1e-8
+RTOL, ATOL = KERNEL.tolerance.rtol, KERNEL.tolerance.atol
 
 
 def numpy_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -47,13 +51,7 @@ def numpy_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--set expects NAME=VALUE, got {item!r}")
-        out[name] = value
-    return out
+    return parse_assignments(items, "--set")
 
 
 # ---------------------------------------------------------------------------------------------- host
@@ -73,17 +71,17 @@ def host_variants(sets: dict[str, str], compare: list[str] = ()) -> list[tuple[s
 
 
 def bench_host(args, sets: dict[str, str]) -> dict:
-    from hexopt.runner import abi, compile_linalg
+    from hexopt.runner.host import compile_host
 
     rng = np.random.default_rng(args.seed)
     q, k, v = (rng.random((1, 1, N_CTX, D_HEAD), dtype=np.float32) for _ in range(3))
-    want = abi.attention_reference(q, k, v, SCALE).astype(np.float32)
+    want = attention_reference(q, k, v, SCALE).astype(np.float32)
     text = SEED.read_text()
 
     timers: dict[str, object] = {}
     checks: dict[str, dict] = {}
     for label, pipeline, values in host_variants(sets, args.compare):
-        kernel = compile_linalg(text, pipeline, values)
+        kernel = compile_host(lower(text, pipeline, values))
         out = np.zeros_like(q)
         argv = [0, q, k, v, out]
         kernel.run(argv, (GRID,))
@@ -198,25 +196,24 @@ def plugin_library(work: Path) -> Path | None:
 
 
 def bench_hexagon(args, sets: dict[str, str], work: Path) -> dict:
-    from hexopt.backend.translate import TargetOptions
-    from hexopt.backend.worker import translate_guarded
-    from hexopt.runner import abi, hexagon, lower
+    from hexopt.backend.translate import TargetOptions, translate_guarded
+    from hexopt.runner import abi, hexagon
 
     lowered = work / "kernel.llvm.mlir"
     lowered.write_text(lower(SEED.read_text(), "hexagon", sets))
     asm = work / "kernel.s"
-    translate_guarded(TargetOptions(arch="v73").resolve(), "asm", str(asm), path=str(lowered))
+    asm.write_bytes(translate_guarded(TargetOptions(arch="v73").resolve(), "asm", path=str(lowered)))
     result: dict = {"static_v73_hvx": asm_figures(asm.read_text())}
     if not args.qemu:
         return result
     options = TargetOptions(arch="v73", hvx_float=False).resolve()
     obj = work / "kernel.o"
-    translate_guarded(options, "obj", str(obj), path=str(lowered))
+    obj.write_bytes(translate_guarded(options, "obj", path=str(lowered)))
     sig = abi.parse_signature(lowered.read_text())
     exe = hexagon.build_executable(obj, sig, work / "kernel.elf", arch=options.arch)
     rng = np.random.default_rng(args.seed)
     q, k, v = (rng.random((1, 1, N_CTX, D_HEAD), dtype=np.float32) for _ in range(3))
-    want = abi.attention_reference(q, k, v, SCALE).astype(np.float32)
+    want = attention_reference(q, k, v, SCALE).astype(np.float32)
     plugin = None if args.no_plugin else plugin_library(work)
     qemu_args = ["-plugin", str(plugin), "-d", "plugin"] if plugin else []
     res = hexagon.run_qemu(exe, [0, q, k, v, np.zeros_like(q)], grid=(GRID,), iterations=1, name=sig.name,

@@ -53,7 +53,7 @@ def main() -> None:
 
     from hexopt.backend import cycles
     from hexopt.backend.translate import TargetOptions, translate
-    from hexopt.runner import lower
+    from hexopt import lower
 
     kernels = dict(DEFAULT)
     if args.kernels:

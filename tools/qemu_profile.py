@@ -48,7 +48,7 @@ def plugin_library(work: Path) -> Path:
 
 def function_ranges(elf: Path) -> list[tuple[int, int, str]]:
     """(start, end, name) of the functions of a linked executable, from llvm-nm -S."""
-    from hexopt.backend.tools import llvm_tool
+    from hexopt.toolchain import llvm_tool
 
     out = subprocess.run([llvm_tool("llvm-nm"), "-S", "-n", "--defined-only", str(elf)], capture_output=True,
                          text=True, check=True).stdout
@@ -142,7 +142,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from hexopt.backend import cycles
-    from hexopt.runner import lower
+    from hexopt import lower
 
     text = args.kernel.read_text()
     lowered = text if "llvm.func" in text and "func.func" not in text else lower(text, args.pipeline)

@@ -3,7 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
-export ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$PWD/build/zig-cache}
+export HEXOPT_CACHE_DIR=${HEXOPT_CACHE_DIR:-$PWD/build/cache}
 status=0
 echo "== ruff check (pyflakes)"
 .venv/bin/ruff check hexopt tools test/python || status=1

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from .errors import BackendError
+from hexopt.errors import BackendError
 
 # ---------------------------------------------------------------------------------------------------
 # The HVX resources of one packet (128-byte mode), for the roofline.
@@ -335,7 +335,7 @@ def _check_elf(path: str) -> None:
 
 def disassemble(path: str) -> str:
     """`llvm-objdump -d -r` of a Hexagon object, with an objdump that knows Hexagon (LLVM 16+ for v73)."""
-    from hexopt.tools import find_tool
+    from hexopt.toolchain import find_tool
 
     _check_elf(path)
     tried = []

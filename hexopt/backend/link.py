@@ -8,13 +8,12 @@ that every undefined symbol is reported at once). The kernel symbol must be expo
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BackendError
-from .tools import llvm_tool, lld, run_tool
+from hexopt.errors import BackendError
+from hexopt.toolchain import llvm_tool, lld, run_tool
 
 ASYNC_RUNTIME_PREFIX = "mlirAsyncRuntim"  # covers the lowering's misspelled GetNumWorkerThreads
 # What the C library / libm of a Hexagon Linux (musl) or QuRT device provides and lowered code calls.
@@ -71,21 +70,41 @@ def default_kernel(obj: str | Path) -> str:
     return funcs[0]
 
 
+_MACHINES = {164: "Hexagon", 62: "x86-64", 183: "AArch64", 40: "ARM", 3: "x86", 243: "RISC-V"}
+EM_HEXAGON = 164
+
+
+def check_hexagon_object(path: Path) -> None:
+    """Refuse anything but a Hexagon ELF file (an x86-64 object would link into an x86-64 library)."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(20)
+    except OSError as e:
+        raise BackendError(f"cannot read {path}: {e.strerror}") from None
+    if len(header) < 20 or header[:4] != b"\x7fELF":
+        raise BackendError(f"{path} is not an ELF object file")
+    machine = int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
+    if machine != EM_HEXAGON:
+        what = _MACHINES.get(machine, f"machine {machine}")
+        raise BackendError(f"{path} is an {what} object, not a Hexagon one (translate it with --target hexagon)")
+
+
 def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
                 extra_objects: list[Path] | None = None) -> LinkResult:
-    """Link `obj` (and `extra_objects`, e.g. the async runtime) into the shared library `out`
-    (written atomically) and check its symbols."""
+    """Link `obj` (and `extra_objects`, e.g. the async runtime) into the shared library `out` and check its
+    symbols; `out` is written by hexopt.output only when everything checks out."""
+    import subprocess
+
+    from hexopt.output import staged_output
+
     obj, out = Path(obj), Path(out)
     if not obj.is_file():
         raise BackendError(f"cannot read {obj}: no such file")
+    check_hexagon_object(obj)
     kernel = kernel or default_kernel(obj)
-    soname = out.name
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        argv = lld() + ["-shared", "-soname", soname, "--no-undefined", "--warn-unresolved-symbols",
+    with staged_output(str(out), ".so") as tmp:
+        argv = lld() + ["-shared", "-soname", out.name, "--no-undefined", "--warn-unresolved-symbols",
                         "--gc-sections", "-o", str(tmp), str(obj), *[str(o) for o in extra_objects or []]]
-        import subprocess
-
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BackendError(f"ld.lld failed: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}")
@@ -97,8 +116,4 @@ def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
         if kernel not in exported:
             raise BackendError(f"{out.name} does not export the kernel '{kernel}'"
                                f" (exported: {', '.join(exported) or 'nothing'})")
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return LinkResult(out, exported, {s: symbol_kind(s) or "" for s in undefined})

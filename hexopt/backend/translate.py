@@ -12,10 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .errors import BackendError
+from hexopt.errors import BackendError
 
 HEXAGON_TRIPLE = "hexagon-unknown-linux-musl"
-# REFERENCE.md; equal to what LLVM 22's Hexagon target machine reports.
+# docs/reference.md: the reference translator's layout, equal to what LLVM 22's Hexagon target machine reports.
 HEXAGON_DATA_LAYOUT = (
     "e-m:e-p:32:32:32-a:0-n16:32-i64:64:64-i32:32:32-i16:16:16-i1:8:8-f32:32:32-f64:64:64"
     "-v32:32:32-v64:64:64-v512:512:512-v1024:1024:1024-v2048:2048:2048"
@@ -78,23 +78,6 @@ def normalize_arch(text: str) -> str:
 # MLIR -> LLVM IR
 
 
-def leftover_ops(module) -> list[tuple[str, str]]:
-    """(op name, location) of every op that mlir-translate cannot take: not llvm.*, not the module."""
-    from hexopt.ir import ir
-
-    found: list[tuple[str, str]] = []
-    top = module.operation
-
-    def visit(op):
-        name = op.name
-        if not name.startswith("llvm.") and not (name == "builtin.module" and op == top):
-            found.append((name, str(op.location)))
-        return ir.WalkResult.ADVANCE
-
-    top.walk(visit)
-    return found
-
-
 def _short_loc(loc: str) -> str:
     m = re.search(r'loc\("([^"]*)":(\d+):(\d+)', loc)
     return f"{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else loc
@@ -102,17 +85,34 @@ def _short_loc(loc: str) -> str:
 
 def check_llvm_dialect(module) -> None:
     """Raise a BackendError naming the non-LLVM ops left (translating them would crash the bindings)."""
-    left = leftover_ops(module)
+    from hexopt.ir import non_llvm_ops
+
+    left = [(name, str(loc)) for name, loc in non_llvm_ops(module)]
     if not left:
         return
     counts = Counter(name for name, _ in left)
-    first = {}
+    first: dict[str, str] = {}
     for name, loc in left:
         first.setdefault(name, _short_loc(loc))
     kinds = ", ".join(f"{name} x{n} (first at {first[name]})" if n > 1 else f"{name} (at {first[name]})"
                       for name, n in counts.most_common())
     raise BackendError(f"input is not fully in the LLVM dialect: {len(left)} op(s) left: {kinds};"
                        " lower it first (e.g. `hexopt run hexagon`)")
+
+
+def check_target(module, options: TargetOptions) -> None:
+    """Refuse a module lowered for another machine than `options.target` (set-target records it)."""
+    attrs = module.operation.attributes
+    triple = str(attrs["llvm.target_triple"]).strip('"') if "llvm.target_triple" in attrs else None
+    index = re.search(r"index\s*=\s*(\d+)", str(attrs["dlti.dl_spec"])) if "dlti.dl_spec" in attrs else None
+    host_lowered = triple is None and index is not None and index.group(1) == "64"
+    if options.target == "hexagon" and ((triple is not None and not triple.startswith("hexagon")) or host_lowered):
+        what = f"for '{triple}'" if triple else "for the host (64-bit index, no target triple)"
+        raise BackendError(f"the module was lowered {what}, not for Hexagon: lower it with the hexagon pipeline "
+                           "(`hexopt run hexagon`), or translate it with --target host")
+    if options.target == "host" and triple is not None and triple.startswith("hexagon"):
+        raise BackendError("the module was lowered for Hexagon (32-bit pointers and index): lower it with the host "
+                           "pipeline (`hexopt run host`), or translate it for Hexagon")
 
 
 def private_functions(module) -> list[str]:
@@ -146,23 +146,29 @@ def internalize(llvm_ir: str, names: list[str]) -> str:
     return llvm_ir
 
 
-def parse_mlir(text: str | None = None, path: str | None = None):
-    """Parse MLIR text, or the file at `path` (locations then name it), in the current context."""
-    from hexopt.ir import MLIRError, ir
+def parse_mlir(text: str | None = None, path: str | None = None, source_name: str = "<stdin>"):
+    """Parse MLIR text, or the file at `path` (locations then name it), in the current context; InputError
+    with located diagnostics when it does not parse."""
+    from hexopt.driver import diagnostics_of
+    from hexopt.errors import InputError
+    from hexopt.ir import ir
 
+    name = path or source_name
     try:
         return ir.Module.parseFile(path) if path is not None else ir.Module.parse(text)
-    except MLIRError as e:
-        diag = str(e).splitlines()
-        detail = next((ln.strip() for ln in diag[1:] if ln.strip()), diag[0] if diag else "")
-        raise BackendError(f"{path or '<stdin>'}: cannot parse MLIR: {detail}") from None
+    except ir.MLIRError as e:
+        raise InputError(f"cannot parse {name}", diagnostics_of(e, name)) from None
 
 
-def mlir_text_to_llvm_ir(text: str | None = None, path: str | None = None) -> str:
+def mlir_text_to_llvm_ir(text: str | None = None, path: str | None = None,
+                         options: TargetOptions | None = None) -> str:
+    """LLVM IR text of LLVM-dialect MLIR, checked against the target it will be compiled for."""
     from hexopt.ir import ir
 
     with ir.Context():
         module = parse_mlir(text, path)
+        if options is not None:
+            check_target(module, options)
         return mlir_to_llvm_ir(module)
 
 
@@ -276,9 +282,29 @@ def translate(mlir_text: str | None, options: TargetOptions, emit: str = "obj",
               path: str | None = None) -> str | bytes:
     """LLVM-dialect MLIR (text, or the file at `path`) -> emitted artifact (see compile_llvm_ir)."""
     options = options.resolve()
-    return compile_llvm_ir(mlir_text_to_llvm_ir(mlir_text, path), options, emit)
+    return compile_llvm_ir(mlir_text_to_llvm_ir(mlir_text, path, options), options, emit)
 
 
-def translate_module(module, options: TargetOptions, emit: str = "obj") -> str | bytes:
-    """Same as translate() for an ir.Module already in memory (from the pipeline driver)."""
-    return compile_llvm_ir(mlir_to_llvm_ir(module), options.resolve(), emit)
+def translate_task(request: dict, emit_event) -> tuple[dict, bytes]:
+    """The worker task `translate`: {text | path, emit, options} -> the artifact's bytes."""
+    options = TargetOptions(**request["options"])
+    result = translate(request.get("text"), options, request["emit"], path=request.get("path"))
+    return {"emit": request["emit"]}, result.encode() if isinstance(result, str) else result
+
+
+def translate_guarded(options: TargetOptions, emit: str, text: str | None = None, path: str | None = None,
+                      timeout: float = 600) -> bytes:
+    """translate() in a child process (LLVM and the bindings can abort): the artifact's bytes."""
+    from dataclasses import asdict
+
+    from hexopt.child import run_guarded
+    from hexopt.errors import CrashError
+
+    run = run_guarded("translate", {"text": text, "path": path, "emit": emit, "options": asdict(options)},
+                      timeout=timeout)
+    error = run.error()
+    if isinstance(error, CrashError):
+        raise BackendError(f"translation crashed inside LLVM/MLIR ({run.cause})")
+    if error is not None:
+        raise error
+    return run.payloads.get("output", b"")

@@ -1,21 +1,24 @@
 """`hexopt analyze`: the static Hexagon cycle model (hexopt.backend.cycles) of a kernel, as a report.
 
-Registered by hexopt/cli.py. Input: a Hexagon object (disassembled with llvm-objdump), LLVM's Hexagon
-assembly, or LLVM-dialect MLIR (translated to assembly first, in a guarded child process).
+Input: a Hexagon object (disassembled with llvm-objdump), LLVM's Hexagon assembly, or LLVM-dialect MLIR
+(translated to assembly first, in a guarded child process).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from hexopt.diagnostics import HexoptError
+from hexopt.errors import InputError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from .common import CONTEXT, reports_errors
+
+if TYPE_CHECKING:
+    from hexopt.backend.cycles import Estimate
 
 
 def load_assembly(path: str, arch: str | None, hvx_float: bool) -> tuple[str, str]:
@@ -24,28 +27,26 @@ def load_assembly(path: str, arch: str | None, hvx_float: bool) -> tuple[str, st
     from hexopt.backend.translate import TargetOptions
 
     if not os.path.exists(path):
-        raise HexoptError(f"cannot read {path}: no such file")
+        raise InputError(f"cannot read {path}: no such file")
     if os.path.isdir(path):
-        raise HexoptError(f"cannot read {path}: is a directory")
+        raise InputError(f"cannot read {path}: it is a directory")
     try:
         head = Path(path).read_bytes()[:4]
     except OSError as e:
-        raise HexoptError(f"cannot read {path}: {e.strerror}") from None
+        raise InputError(f"cannot read {path}: {e.strerror}") from None
     options = TargetOptions(arch=arch, hvx_float=hvx_float).resolve()
+    resolved = options.arch or "v73"
     if head == b"\x7fELF":
-        return cycles.disassemble(path), options.arch or "v73"
+        return cycles.disassemble(path), resolved
     try:
         text = Path(path).read_text()
     except UnicodeDecodeError:
-        raise HexoptError(f"{path}: neither a Hexagon object (ELF) nor assembly or MLIR text") from None
+        raise InputError(f"{path}: neither a Hexagon object (ELF) nor assembly or MLIR text") from None
     if "llvm.func" in text or "func.func" in text or path.endswith(".mlir"):
-        from hexopt.backend.worker import translate_guarded
+        from hexopt.backend.translate import translate_guarded
 
-        with tempfile.TemporaryDirectory(prefix="hexopt-analyze-") as d:
-            out = os.path.join(d, "kernel.s")
-            translate_guarded(options, "asm", out, path=path)
-            return Path(out).read_text(), options.arch or "v73"
-    return text, options.arch or "v73"
+        return translate_guarded(options, "asm", path=path).decode(), resolved
+    return text, resolved
 
 
 def _parse_trips(values: tuple[str, ...]) -> dict[str, float]:
@@ -65,7 +66,7 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def format_report(est, source: str) -> str:
+def format_report(est: "Estimate", source: str) -> str:
     """The human-readable report of an Estimate."""
     from hexopt.backend.cycles import HVX_LANES_F32, HVX_RESOURCES, HvxResources
 
@@ -128,7 +129,9 @@ def format_report(est, source: str) -> str:
 @click.option("--trip", "trips", multiple=True, metavar="LABEL=N",
               help="trip count of a loop the model cannot find (its header label, as printed)")
 @click.option("--json", "as_json", is_flag=True, help="print the estimate as JSON")
-def analyze_cmd(input, grid, threads, arch, hvx_float, kernel, trips, as_json) -> None:
+@reports_errors
+def analyze_cmd(input: str, grid: int, threads: int, arch: str | None, hvx_float: bool, kernel: str | None,
+                trips: tuple[str, ...], as_json: bool) -> None:
     """Estimate the packets a Hexagon kernel executes per call and per grid run (static cycle model).
 
     Reads a Hexagon object (disassembled with llvm-objdump), LLVM's Hexagon assembly
@@ -138,15 +141,10 @@ def analyze_cmd(input, grid, threads, arch, hvx_float, kernel, trips, as_json) -
     docs/cycle-model.md says what is modelled and how it was validated.
     """
     from hexopt.backend import cycles
-    from hexopt.cli import fail
 
-    try:
-        trip_counts = _parse_trips(trips)
-        text, arch_used = load_assembly(input, arch, hvx_float)
-        est = cycles.estimate(text, grid=grid, threads=threads, kernel=kernel, arch=arch_used,
-                              trip_counts=trip_counts)
-    except HexoptError as e:
-        fail(e)
+    trip_counts = _parse_trips(trips)
+    text, arch_used = load_assembly(input, arch, hvx_float)
+    est = cycles.estimate(text, grid=grid, threads=threads, kernel=kernel, arch=arch_used, trip_counts=trip_counts)
     if as_json:
         click.echo(json.dumps(est.to_json(), indent=1))
     else:

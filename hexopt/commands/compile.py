@@ -3,77 +3,71 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 import click
 
-from hexopt.diagnostics import HexoptError
+from hexopt.errors import HexoptError, PipelineError, UsageError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from .common import CONTEXT, fail, parse_assignments, pipeline_options, read_input, target_of, target_options
 
 
 @click.command("compile", context_settings=CONTEXT)
-@click.argument("input", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", required=True, help="the object (or assembly / LLVM IR with --emit)")
-@click.option("--pipeline", default=None, help="YAML pipeline [default: the target's: hexagon or host]")
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="pipeline option (repeatable)")
+@click.argument("input", metavar="INPUT")
+@click.option("-o", "--output", required=True, help="the object (or assembly / LLVM IR / MLIR with --emit)")
+@pipeline_options
 @click.option("--emit", type=click.Choice(["obj", "asm", "llvm", "mlir"], case_sensitive=False), default="obj",
               show_default=True, help="object, assembly, LLVM IR, or the LLVM-dialect MLIR")
-@click.option("--target", type=click.Choice(["hexagon", "host"], case_sensitive=False), default="hexagon",
-              show_default=True)
-@click.option("--arch", default=None, metavar="v68|v69|v73|v75|v79",
-              help="Hexagon arch [default: $HEXAGON_ARCH_VERSION, else v73]")
-@click.option("-O", "opt", type=click.IntRange(0, 3), default=3, show_default=True, help="LLVM optimization level")
-@click.option("--hvx-float/--no-hvx-float", default=True, show_default=True,
-              help="HVX floating point; off: scalar float code that qemu-hexagon can run")
+@target_options()
 @click.option("--shared", metavar="LIB.so", default=None, help="also link the object into this shared library")
 @click.option("--keep", type=click.Path(file_okay=False), default=None,
-              help="keep the intermediate LLVM-dialect MLIR here")
-def compile_cmd(input, output, pipeline, sets, emit, target, arch, opt, hvx_float, shared, keep) -> None:
+              help="keep the intermediate LLVM-dialect MLIR here (kernel.llvm.mlir)")
+@click.option("--report", metavar="PATH", default=None,
+              help="write an HTML report of every stage and the back-end figures; $HEXOPT_REPORT too")
+def compile_cmd(input: str, output: str, pipeline: str | None, sets: tuple[str, ...], emit: str, target: str,
+                arch: str | None, opt: int, hvx_float: bool, shared: str | None, keep: str | None,
+                report: str | None) -> None:
     """Compile a Linalg kernel (triton-shared IR) to a Hexagon object in one command.
 
     The same as `hexopt run PIPELINE INPUT` followed by `hexopt translate` (and `hexopt link`
     with --shared): every stage keeps its crash guard and its error messages.
     """
-    from hexopt.cli import AtomicOutput, fail, parse_sets, read_input
-    from hexopt.guard import run_request
+    from hexopt.backend.translate import translate_guarded
+    from hexopt.lowering import lower
+    from hexopt.output import check_writable, write_output
     from hexopt.pipeline import load_pipeline
 
-    target = target.lower()
-    emit = emit.lower()
+    target, emit = target.lower(), emit.lower()
     sources: dict[str, str] = {}
     try:
         if shared and emit != "obj":
-            raise click.UsageError("--shared needs --emit obj")
-        p = load_pipeline(pipeline or target, parse_sets(sets))
-        wanted = "32" if target == "hexagon" else "64"
-        if str(p.values.get("index-bitwidth", wanted)) != wanted:
-            raise HexoptError(f"pipeline '{p.name}' lowers with a {p.values['index-bitwidth']}-bit index; "
-                              f"--target {target} needs {wanted}")
+            raise UsageError("--shared needs --emit obj")
+        if shared and target != "hexagon":
+            raise UsageError("--shared links Hexagon libraries: it needs --target hexagon")
+        options = target_of(target, arch, opt, hvx_float)
+        p = load_pipeline(pipeline or target, parse_assignments(sets, "--set"))
+        if str(p.values.get("target", target)) != target:
+            raise PipelineError(f"pipeline '{p.name}' compiles for {p.values['target']}; --target {target} needs "
+                                f"a pipeline for {target} (e.g. --pipeline {target})")
+        check_writable(output)
+        check_writable(shared)
         text, name = read_input(input)
         sources[name] = text
-        with tempfile.TemporaryDirectory(prefix="hexopt-compile-") as d:
-            lowered = os.path.join(keep, "kernel.llvm.mlir") if keep else os.path.join(d, "kernel.llvm.mlir")
+        from hexopt.report import report_run
+
+        with report_run(report, specs=p.passes, input_name=name, pipeline_name=p.name, input_text=text) as rep:
+            lowered = lower(text, p.passes, source_name=name, dump_dir=rep.dump_dir).text
             if keep:
                 os.makedirs(keep, exist_ok=True)
-            request = {"input_text": text, "source_name": name, "specs": [s.to_json() for s in p.passes],
-                       "verify": True, "output": lowered}
-            run_request(request)
+                write_output(os.path.join(keep, "kernel.llvm.mlir"), lowered)
             if emit == "mlir":
-                atomic = AtomicOutput(output)
-                with atomic as tmp:
-                    Path(tmp).write_text(Path(lowered).read_text())
-                    atomic.commit()
+                write_output(output, lowered)
                 return
-            from hexopt.backend.translate import TargetOptions
-            from hexopt.backend.worker import translate_guarded
+            data = translate_guarded(options, emit, text=lowered)
+            write_output(output, data if emit == "obj" else data.decode())
+            if rep.path:
+                from hexopt.report.backend import compile_figures
 
-            options = TargetOptions(target=target, arch=arch, hvx_float=hvx_float, opt_level=opt).resolve()
-            atomic = AtomicOutput(output)
-            with atomic as tmp:
-                translate_guarded(options, emit, tmp, path=lowered)
-                atomic.commit()
+                rep.backend.update(compile_figures(options, emit, output, lowered))
         if shared:
             from hexopt.backend.link import link_shared
 

@@ -12,6 +12,7 @@ __all__ = ["REGISTRY", "OptionError", "OptionSpec", "Pass", "PassFailure", "opti
 REGISTRY: dict[str, str] = {
     "count-ops": "hexopt.passes.count_ops:CountOps",
     "check-memory-spaces": "hexopt.passes.memory_spaces:CheckMemorySpaces",
+    "check-lowered": "hexopt.passes.check_lowered:CheckLowered",
     "set-target": "hexopt.passes.target:SetTarget",
     "schedule-matmul-for-hvx": "hexopt.passes.schedule_matmul:ScheduleMatmulForHvx",
     "hexagon-fusion": "hexopt.passes.fusion:HexagonFusion",

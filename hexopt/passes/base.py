@@ -32,11 +32,14 @@ __all__ = ["OptionError", "OptionSpec", "Pass", "PassFailure", "format_value", "
 
 class PassFailure(Exception):
     """Raised by a pass that cannot transform the IR; the message is shown to the user, at the
-    location of `op` (an Operation or OpView) when one is given."""
+    location of `op` (an Operation or OpView) when one is given. `unsupported=True` says the input
+    uses something hexopt does not handle (the user's to change; no reproducer is saved), otherwise
+    the failure is hexopt's (a reproducer is saved)."""
 
-    def __init__(self, message: str, op: Any = None):
+    def __init__(self, message: str, op: Any = None, unsupported: bool = False):
         super().__init__(message)
         self.op = op
+        self.unsupported = unsupported
 
 
 def option(default: Any, help: str, *, min: float | None = None, max: float | None = None,

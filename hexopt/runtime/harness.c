@@ -22,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "async_runtime.h"
 
@@ -39,6 +41,20 @@ typedef struct {
 } memref_spec;
 
 static hx_arg args[MAX_ARGS];
+
+/* A buffer whose end touches an inaccessible page (its start 128-byte aligned, as HVX loads may
+ * assume): a kernel that reads or writes past its argument dies with SIGSEGV instead of silently
+ * corrupting the harness's memory. */
+static void *guarded_alloc(size_t bytes) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t span = (bytes + 128 + page - 1) / page * page;
+  unsigned char *base = mmap(NULL, span + 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED)
+    return NULL;
+  if (mprotect(base, page, PROT_NONE) || mprotect(base + page + span, page, PROT_NONE))
+    return NULL;
+  return (void *)((uintptr_t)(base + page + span - bytes) & ~(uintptr_t)127);
+}
 static memref_spec mspec[MAX_ARGS];
 
 static void fail(const char *what, const char *detail) {
@@ -140,8 +156,8 @@ int main(int argc, char **argv) {
       }
       if (fscanf(spec, "%1023s %1023s", m->in, m->out) != 2)
         fail("bad memref files", NULL);
-      size_t bytes = (m->count * m->elem_bytes + 127) & ~(size_t)127;
-      m->data = aligned_alloc(128, bytes ? bytes : 128); /* HVX loads may assume 128-byte alignment */
+      size_t bytes = m->count * m->elem_bytes;
+      m->data = guarded_alloc(bytes ? bytes : 1);
       if (!m->data)
         fail("out of memory", NULL);
       memset(m->data, 0, bytes);
@@ -215,6 +231,7 @@ int main(int argc, char **argv) {
   if (mismatches)
     pass = 0;
   double avg = total / iterations;
+  hexoptAsyncRuntimeQuiesce(); /* the counters below include the tasks that are still finishing */
   printf("hexopt: kernel=%s runs=%d programs=%d avg_us=%.1f total_us=%.1f async_tasks=%lld threads_used=%d"
          " live_async_objects=%lld max_abs_err=%.3g mismatches=%ld\n",
          hexopt_kernel_symbol, iterations, grid[0] * grid[1] * grid[2], avg, total,

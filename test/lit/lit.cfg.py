@@ -16,7 +16,7 @@ config.test_exec_root = os.path.join(config.test_source_root, "Output")
 site = sysconfig.get_paths()["purelib"]
 paths = [os.path.dirname(sys.executable), os.path.join(site, "mlir", "bin"), os.path.join(site, "llvm", "bin")]
 config.environment["PATH"] = os.pathsep.join(paths + [os.environ.get("PATH", "")])
-for var in ("HOME", "TMPDIR", "ZIG_GLOBAL_CACHE_DIR", "HEXOPT_CACHE_DIR"):
+for var in ("HOME", "TMPDIR", "HEXOPT_CACHE_DIR"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 config.environment.pop("MLIR_ENABLE_DUMP", None)

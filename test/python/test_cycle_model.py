@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from hexopt.backend import cycles
-from hexopt.backend.tools import zig_available
+from hexopt.toolchain import zig_available
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "test" / "lit" / "analyze" / "Inputs"
@@ -347,7 +347,7 @@ def test_estimate_matches_qemu(name, tmp_path):
         import qemu_profile
     finally:
         sys.path.pop(0)
-    from hexopt.runner import lower
+    from hexopt import lower
 
     path, grid, make_args = CASES[name]
     lowered = lower(path.read_text(), "hexagon")

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hexopt.backend.tools import zig_available
+from hexopt.toolchain import zig_available
 from hexopt.backend.translate import TargetOptions, translate
+from hexopt.kernels.flash_attention import attention_reference
 from hexopt.runner import abi, hexagon
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,7 @@ def test_flash_attention_under_qemu(tmp_path):
     rng = np.random.default_rng(0)
     q, k, v = (rng.random((1, 1, 1024, 64), dtype=np.float32) for _ in range(3))
     out = np.zeros_like(q)
-    want = abi.attention_reference(q, k, v, 0.5).astype(np.float32)
+    want = attention_reference(q, k, v, 0.5).astype(np.float32)
     res = hexagon.run_qemu(exe, [0, q, k, v, out], grid=(4,), iterations=1, name=sig.name, outputs=[4],
                            expect={4: want}, timeout=int(os.environ.get("HEXOPT_QEMU_TIMEOUT", "300")))
     err = float(np.abs(res.outputs[4] - want).max())

@@ -8,32 +8,22 @@ exactly those tolerances against a float64 numpy oracle; the measured max abs er
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from hexopt.runner import AbiError, HostRunError, attention_reference, compile_host, lower, programs, run_attention
+import hexopt.kernels.flash_attention as gen
+from hexopt import lower
+from hexopt.errors import RunError
+from hexopt.kernels.flash_attention import KERNEL, attention_reference
 from hexopt.runner import abi
-from hexopt.runner.host import report
+from hexopt.runner.abi import programs
+from hexopt.runner.host import compile_host
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "test" / "mlir" / "flash_attention.mlir"
-RTOL, ATOL = 1e-5, 1e-8  # torch.allclose defaults, as in the seed test
-
-
-def _load_generator():
-    path = ROOT / "tools" / "gen_flash_attention.py"
-    spec = importlib.util.spec_from_file_location("gen_flash_attention", path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look the module up while the class is created
-    spec.loader.exec_module(mod)
-    return mod
-
-
-gen = _load_generator()
+RTOL, ATOL = KERNEL.tolerance.rtol, KERNEL.tolerance.atol  # torch.allclose defaults, as in the seed test
 
 _KERNELS: dict = {}
 
@@ -49,6 +39,12 @@ def kernel_for(text: str, pipeline: str, sets: dict | None = None):
 def inputs(n_ctx: int, d_head: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     return [rng.random((1, 1, n_ctx, d_head), dtype=np.float32) for _ in range(3)]
+
+
+def run_attention(kernel, q, k, v, grid) -> np.ndarray:
+    out = np.zeros_like(q)
+    kernel.run([0, q, k, v, out], grid)
+    return out
 
 
 def check(kernel, n_ctx, d_head, grid, scale, record_property, label) -> float:
@@ -154,25 +150,24 @@ def test_generated_shape(shape, pipeline, record_property):
 # ------------------------------------------------------------------------------------------
 
 def test_report_block_pass_and_fail():
-    kernel = kernel_for(SEED.read_text(), "host")
-    q, k, v = inputs(1024, 64)
-    out = np.zeros_like(q)
-    args = [0, q, k, v, out]
-    passed, block = report(kernel, args, (4,),
-                           lambda: np.allclose(out, attention_reference(q, k, v, 0.5), rtol=RTOL, atol=ATOL),
-                           iterations=2)
-    assert passed
-    lines = block.splitlines()
+    lines = abi.test_info("attention_fwd_kernel", True, 12.5).splitlines()
     assert lines[0] == "Test_Info: {" and lines[-1] == "}"
     assert lines[1].strip() == "Name:attention_fwd_kernel"
     assert lines[2].strip() == "Result:Pass"
-    assert float(lines[3].split(":", 1)[1]) > 0
+    assert float(lines[3].split(":", 1)[1]) == 12.5
     assert lines[4].strip() == "Units:us"
-    # the same kernel judged against a wrong oracle (scale 0.25) must fail
-    passed, block = report(kernel, args, (4,),
-                           lambda: np.allclose(out, attention_reference(q, k, v, 0.25), rtol=RTOL, atol=ATOL),
-                           iterations=1)
-    assert not passed and "Result:Fail" in block
+    assert "Result:Fail" in abi.test_info("k", False, None) and "Perf: xxxx" in abi.test_info("k", False, None)
+
+
+def test_timing_runs_the_kernel():
+    kernel = kernel_for(SEED.read_text(), "host")
+    q, k, v = inputs(1024, 64)
+    out = np.zeros_like(q)
+    res = kernel.benchmark([0, q, k, v, out], (4,), iterations=2)
+    assert len(res.times_us) == 2 and min(res.times_us) > 0
+    assert np.allclose(out, attention_reference(q, k, v, 0.5), rtol=RTOL, atol=ATOL)
+    # the same output judged against a wrong oracle (scale 0.25) must fail
+    assert not np.allclose(out, attention_reference(q, k, v, 0.25), rtol=RTOL, atol=ATOL)
 
 
 def test_every_program_writes_its_rows():
@@ -188,18 +183,18 @@ def test_every_program_writes_its_rows():
 def test_argument_checks():
     kernel = kernel_for(SEED.read_text(), "host")
     q, k, v = inputs(1024, 64)
-    with pytest.raises(AbiError, match="takes 5 arguments"):
+    with pytest.raises(RunError, match="takes 5 arguments"):
         kernel.run([q, k, v, np.zeros_like(q)], (4,))
-    with pytest.raises(AbiError, match="numpy array"):
+    with pytest.raises(RunError, match="numpy array"):
         kernel.run([0, q, k, 3, np.zeros_like(q)], (4,))
-    with pytest.raises(AbiError, match="C-contiguous"):
+    with pytest.raises(RunError, match="C-contiguous"):
         kernel.run([0, q, k, v, np.zeros((1, 1, 64, 1024), np.float32).swapaxes(-1, -2)], (4,))
 
 
 def test_hexagon_lowering_is_refused_by_the_host_jit():
     hexagon = lower(SEED.read_text(), "hexagon", {"multi-threading": "false"})
     assert abi.parse_signature(hexagon).index_bitwidth == 32
-    with pytest.raises(HostRunError, match="32-bit index"):
+    with pytest.raises(RunError, match="32-bit index"):
         compile_host(hexagon)
 
 
@@ -209,5 +204,5 @@ def test_abi_helpers():
     assert np.frombuffer(d, "<u4").tolist() == [0x1000, 0x1000, 0, 3, 4, 4, 1]
     sig = abi.classify("k", ["i32", "i64", "ptr", "f32"] + ["i32"] * 6)
     assert [p.kind for p in sig.params] == ["scalar", "memref", "scalar"]
-    with pytest.raises(AbiError, match="six trailing i32"):
+    with pytest.raises(RunError, match="six trailing i32"):
         abi.classify("k", ["i64", "ptr", "i32"])

@@ -1,0 +1,305 @@
+"""`hexopt bench`: run any triton-shared kernel on the host JIT or under qemu-hexagon, check it, time it.
+
+For a kernel hexopt knows (hexopt.kernels: chosen with `--kernel` or by its function's name) the
+inputs, the grid and the reference come from the kernel. For any other kernel:
+- arguments follow the signature; an array's shape is `--arg I=SHAPExDTYPE` (e.g. `1=1024xf32`),
+  else a 1-D array as long as the extent analysis says the kernel reaches; scalars are `--arg I=VALUE`;
+- inputs are random (seeded) or `--input I=FILE.npy`; outputs (the arguments the kernel writes) are
+  checked against `--reference I=FILE.npy`, else against an independent lowering of the same input
+  (the `baseline` pipeline on the host JIT).
+Before running, the extent analysis (hexopt.runner.extents) checks that every access of the kernel
+stays inside the buffers it is given for this grid; buffers also sit against guard pages, so an access
+the analysis could not see stops the run with a clear error instead of corrupting memory.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hexopt.child import run_guarded
+from hexopt.errors import CrashError, RunError, UsageError
+from hexopt.kernels import Kernel, Tolerance, get_kernel, kernel_for_entry, tolerance_for
+
+from . import abi
+
+_DTYPES = {"f32": np.float32, "f16": np.float16, "f64": np.float64, "i8": np.int8, "i16": np.int16,
+           "i32": np.int32, "i64": np.int64, "i1": np.bool_}
+
+
+@dataclass
+class BenchRequest:
+    input: str
+    target: str = "hexagon"
+    pipeline: str | None = None
+    sets: dict[str, str] = field(default_factory=dict)
+    kernel: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    grid: tuple[int, ...] | None = None
+    args: dict[int, str] = field(default_factory=dict)
+    inputs: dict[int, str] = field(default_factory=dict)
+    references: dict[int, str] = field(default_factory=dict)
+    check: str = "auto"  # auto | baseline | none
+    iterations: int | None = None
+    seed: int = 0
+    threads: int | None = None
+    arch: str | None = None
+    keep: str | None = None
+
+
+@dataclass
+class BenchResult:
+    name: str
+    passed: bool
+    perf_us: float | None
+    max_errors: dict[int, float]
+    notes: list[str]
+
+    @property
+    def test_info(self) -> str:
+        return abi.test_info(self.name, self.passed, self.perf_us)
+
+
+def is_lowered(text: str) -> bool:
+    return "llvm.func" in text and "func.func" not in text
+
+
+def _parse_grid(text: str) -> tuple[int, ...]:
+    try:
+        grid = tuple(int(x) for x in re.split(r"[,x ]+", text.strip()) if x)
+    except ValueError:
+        raise UsageError(f"--grid: '{text}' is not 1 to 3 positive ints (e.g. 4 or 4,2)") from None
+    if not 1 <= len(grid) <= 3 or any(g < 1 for g in grid):
+        raise UsageError(f"--grid: '{text}' is not 1 to 3 positive ints (e.g. 4 or 4,2)")
+    return grid
+
+
+def _index_map(values: dict[str, str], option: str) -> dict[int, str]:
+    out = {}
+    for k, v in values.items():
+        try:
+            out[int(k)] = v
+        except ValueError:
+            raise UsageError(f"{option}: '{k}' is not an argument index (0 is the kernel's first argument)") from None
+    return out
+
+
+def _array_spec(text: str, default_dtype: str) -> tuple[tuple[int, ...], str]:
+    """'1x1024xf32' -> ((1, 1024), 'f32'); '1024' -> ((1024,), default)."""
+    parts = text.lower().split("x")
+    dtype = default_dtype
+    if parts and parts[-1] in _DTYPES:
+        dtype = parts.pop()
+    try:
+        shape = tuple(int(p) for p in parts)
+    except ValueError:
+        raise UsageError(f"--arg: '{text}' is not SHAPExDTYPE (e.g. 1x1024x64xf32)") from None
+    if not shape or any(d < 0 for d in shape):
+        raise UsageError(f"--arg: '{text}' is not SHAPExDTYPE (e.g. 1x1024x64xf32)")
+    return shape, dtype
+
+
+def _random(shape: tuple[int, ...], dtype: str, rng: np.random.Generator) -> np.ndarray:
+    dt = np.dtype(_DTYPES[dtype])
+    if dt.kind == "f":
+        return rng.random(shape).astype(dt)
+    if dt.kind == "b":
+        return rng.random(shape) < 0.5
+    return rng.integers(-8, 8, shape).astype(dt)
+
+
+def _signature(text: str, source: str, grid: tuple[int, ...] | None, scalars: dict[int, int],
+               entry: str | None) -> dict[str, Any]:
+    g = abi.normalize_grid(grid) if grid else None
+    run = run_guarded("extents", {"text": text, "source_name": source, "grid": list(g) if g else None,
+                                  "scalars": {str(k): v for k, v in scalars.items()}, "entry": entry})
+    return run.result()
+
+
+def _check_extents(accesses: list[dict[str, Any]], args: list[Any], grid: tuple[int, ...], notes: list[str]) -> None:
+    for a in accesses:
+        i = a["index"]
+        if a["unknown"]:
+            notes.append(f"argument {i}: not checked statically ({a['unknown']}); guard pages catch stray accesses")
+            continue
+        if a["hi"] is None:
+            continue
+        have = int(np.asarray(args[i]).size)
+        if a["lo"] < 0 or a["hi"] > have:
+            what = "reads and writes" if a["read"] and a["written"] else "writes" if a["written"] else "reads"
+            raise RunError(f"argument {i}: for grid {grid} the kernel {what} elements [{a['lo']}, {a['hi']}) but "
+                           f"the buffer has {have} ({'x'.join(map(str, np.shape(args[i])))} "
+                           f"{np.asarray(args[i]).dtype}): the kernel was compiled for another problem size or grid",
+                           hint="pass the shapes and grid the kernel was built for (--param/--arg/--grid), or "
+                                "regenerate the kernel for this problem size")
+
+
+def _host_run(llvm: str, args: list[Any], grid: tuple[int, ...], outputs: list[int], iterations: int,
+              entry: str | None, work: Path) -> tuple[dict[int, np.ndarray], list[float]]:
+    spec = []
+    for i, a in enumerate(args):
+        if isinstance(a, np.ndarray):
+            path = work / f"arg{i}.npy"
+            np.save(path, a)
+            spec.append({"npy": str(path)})
+        else:
+            spec.append({"scalar": a})
+    run = run_guarded("run-host", {"llvm": llvm, "entry": entry, "args": spec, "grid": list(grid),
+                                   "outputs": outputs, "out_dir": str(work), "iterations": iterations})
+    error = run.error()
+    if isinstance(error, CrashError) and run.returncode in (-11, -7):
+        raise RunError("the kernel accessed memory outside its arguments on the host (SIGSEGV at a guard page): "
+                       "its problem size or grid does not match the buffers it was given")
+    if error is not None:
+        raise error
+    done = run.result()
+    return {i: np.load(work / f"out{i}.npy") for i in outputs}, done["times_us"]
+
+
+def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
+    """Build, run and check one kernel as `req` says; `log(line)` gets the human-readable notes."""
+    from hexopt.lowering import lower
+
+    def say(line: str) -> None:
+        if log:
+            log(line)
+
+    text = Path(req.input).read_text()
+    lowered = is_lowered(text)
+    notes: list[str] = []
+    entry = None
+    params: list[dict[str, str]]
+    if lowered:
+        sig = abi.parse_signature(text)
+        entry = sig.name
+        params = [{"kind": p.kind, "type": "f32" if p.kind == "memref" else p.type} for p in sig.params]
+    else:
+        info = _signature(text, req.input, None, {}, None)
+        entry, params = info["entry"], info["params"]
+    kernel: Kernel | None = get_kernel(req.kernel) if req.kernel else kernel_for_entry(entry or "")
+    rng = np.random.default_rng(req.seed)
+    refs: dict[int, np.ndarray] = {}
+    if kernel is not None:
+        problem = kernel.problem(req.params)
+        grid = req.grid or kernel.grid(problem)
+        args = kernel.inputs(problem, rng)
+        if len(args) != len(params):
+            raise RunError(f"@{entry} takes {len(params)} arguments, kernel '{kernel.name}' gives {len(args)}: "
+                           f"is the input the '{kernel.name}' kernel?")
+        outputs = list(kernel.outputs)
+        tolerances = {i: kernel.tolerance for i in outputs}
+        name = kernel.entry
+    else:
+        if req.params:
+            raise UsageError("--param needs a known kernel (--kernel NAME); use --arg for other kernels")
+        grid = req.grid or (1,)
+        args, outputs, tolerances, name = [], [], {}, entry or "kernel"
+        scalars = {}
+        for i, p in enumerate(params):
+            if p["kind"] == "scalar":
+                if i not in req.args:
+                    raise UsageError(f"argument {i} of @{entry} is a scalar {p['type']}: give its value with --arg {i}=VALUE")
+                try:
+                    scalars[i] = int(req.args[i], 0)
+                except ValueError:
+                    raise UsageError(f"--arg {i}: '{req.args[i]}' is not an integer") from None
+        accesses = {} if lowered else {a["index"]: a for a in _signature(text, req.input, grid, scalars, entry)["args"]}
+        for i, p in enumerate(params):
+            if p["kind"] == "scalar":
+                args.append(scalars[i])
+                continue
+            dtype = p["type"] if p["type"] in _DTYPES else "f32"
+            if i in req.inputs:
+                arr = np.load(req.inputs[i])
+            else:
+                if i in req.args:
+                    shape, dtype = _array_spec(req.args[i], dtype)
+                elif i in accesses and not accesses[i]["unknown"] and accesses[i]["hi"] is not None:
+                    shape = (int(accesses[i]["hi"]),)
+                else:
+                    why = accesses[i]["unknown"] if i in accesses and accesses[i]["unknown"] else "the input is lowered"
+                    raise UsageError(f"cannot tell the size of argument {i} ({why}): give it with --arg {i}=SHAPExDTYPE")
+                written = i in accesses and accesses[i]["written"] or lowered
+                arr = np.zeros(shape, _DTYPES[dtype]) if written and not (i in accesses and accesses[i]["read"]) \
+                    else _random(shape, dtype, rng)
+            args.append(np.ascontiguousarray(arr))
+            if (i in accesses and accesses[i]["written"]) or (lowered and i not in req.inputs):
+                outputs.append(i)
+                tolerances[i] = tolerance_for(args[i].dtype)
+        for i, path in req.references.items():
+            refs[i] = np.load(path)
+    grid = tuple(grid)
+    if not lowered:
+        scalars = {i: a for i, a in enumerate(args) if not isinstance(a, np.ndarray)}
+        _check_extents(_signature(text, req.input, grid, scalars, entry)["args"], args, grid, notes)
+    inputs = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    if kernel is not None:
+        refs = kernel.reference(problem, inputs)
+    with tempfile.TemporaryDirectory(prefix="hexopt-bench-") as tmp:
+        work = Path(req.keep) if req.keep else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        target_pipeline = req.pipeline or req.target
+        llvm = text if lowered else lower(text, target_pipeline, req.sets, source_name=req.input).text
+        if req.keep:
+            (work / "kernel.llvm.mlir").write_text(llvm)
+        if req.check != "none" and not refs and kernel is None:
+            if lowered:
+                raise UsageError("a lowered input has no independent lowering to check against: give --reference "
+                                 "I=FILE.npy for its outputs, or --check none")
+            say("hexopt: checking against the baseline pipeline (an independent lowering) on the host")
+            base = lower(text, "baseline", source_name=req.input).text
+            refs, _ = _host_run(base, [a.copy() if isinstance(a, np.ndarray) else a for a in inputs], grid, outputs,
+                                0, entry, work)
+        if req.target == "host":
+            got, times = _host_run(llvm, args, grid, outputs, req.iterations or 10, entry, work)
+            perf = sum(times) / len(times) if times else None
+        else:
+            got, perf = _qemu_run(llvm, args, grid, outputs, req, work, say)
+    errors, passed = {}, True
+    for i in outputs:
+        if i not in refs:
+            continue
+        want = np.asarray(refs[i])
+        have = got[i].astype(np.float64) if got[i].dtype.kind in "fc" else got[i]
+        errors[i] = float(np.max(np.abs(have - want))) if have.size else 0.0
+        ok = tolerances.get(i, Tolerance(1e-5, 1e-8)).check(got[i], want) and bool(np.isfinite(have).all()
+                                                                                   if have.dtype.kind == "f" else True)
+        passed = passed and ok
+    if req.check != "none" and not errors:
+        raise RunError("nothing was checked: the kernel writes no argument the analysis could see "
+                       "(give --reference I=FILE.npy, or --check none)")
+    for n in notes:
+        say(f"hexopt: note: {n}")
+    return BenchResult(name, passed, perf, errors, notes)
+
+
+def _qemu_run(llvm: str, args: list[Any], grid: tuple[int, ...], outputs: list[int], req: BenchRequest, work: Path,
+              say: Any) -> tuple[dict[int, np.ndarray], float | None]:
+    from hexopt.backend.translate import TargetOptions, translate_guarded
+
+    from . import hexagon
+
+    options = TargetOptions(arch=req.arch, hvx_float=False).resolve()
+    obj = work / "kernel.o"
+    obj.write_bytes(translate_guarded(options, "obj", text=llvm))
+    sig = abi.parse_signature(llvm)
+    exe = hexagon.build_executable(obj, sig, work / f"{sig.name}.elf", arch=options.arch or "v73")
+    res = hexagon.run_qemu(exe, args, grid=grid, iterations=req.iterations or 1, name=sig.name, outputs=outputs,
+                           threads=req.threads)
+    say(f"hexopt: qemu-hexagon -cpu {hexagon.QEMU_CPU}: {res.seconds:.1f} s emulator wall time; "
+        f"{res.stdout.splitlines()[0]}")
+    perf = float(res.info["avg_us"]) if "avg_us" in res.info else None
+    return res.outputs, perf
+
+
+def print_result(result: BenchResult) -> None:
+    for i, err in sorted(result.max_errors.items()):
+        print(f"hexopt: argument {i}: max_abs_err={err:.3g}", file=sys.stderr)
+    print(result.test_info)
+    sys.stdout.flush()
