@@ -121,11 +121,11 @@ def _object_functions(obj: Path) -> list[tuple[int, int, str]]:
 
 
 def default_seed_args(n_ctx: int = 1024, d_head: int = 64, seed: int = 0) -> tuple[list[object], dict]:
-    from hexopt.runner import abi
+    from hexopt.kernels.flash_attention import attention_reference
 
     rng = np.random.default_rng(seed)
     q, k, v = (rng.random((1, 1, n_ctx, d_head), dtype=np.float32) for _ in range(3))
-    want = abi.attention_reference(q, k, v, 0.5).astype(np.float32)
+    want = attention_reference(q, k, v, 0.5).astype(np.float32)
     return [0, q, k, v, np.zeros_like(q)], {4: want}
 
 
