@@ -157,6 +157,7 @@ def _parse_llvm_asm(text: str) -> list[Function]:
     current: Function | None = None
     block: Block | None = None
     packet: Packet | None = None
+    braces = False
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.split("//")[0].rstrip()
         stripped = line.strip()
@@ -181,6 +182,7 @@ def _parse_llvm_asm(text: str) -> list[Function]:
             continue
         if stripped == "{":
             packet = Packet([], where=f"line {lineno}")
+            braces = True
             continue
         if stripped.startswith("}"):
             if packet is None:
@@ -196,6 +198,8 @@ def _parse_llvm_asm(text: str) -> list[Function]:
             block.packets.append(Packet(_split_insns(_normalize_imms(stripped)), where=f"line {lineno}"))
         else:
             packet.insns.extend(_split_insns(_normalize_imms(stripped)))
+    if functions and not braces:
+        raise AsmError("not Hexagon assembly: functions without any `{ ... }` packet (another target's?)")
     return [f for f in functions if f.packet_count]
 
 
