@@ -13,4 +13,5 @@ COMMANDS = [
     "hexopt.commands.link:link_cmd",
     "hexopt.commands.compile:compile_cmd",
     "hexopt.commands.bench:bench_cmd",
+    "hexopt.commands.analyze:analyze_cmd",
 ]
