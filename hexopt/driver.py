@@ -208,7 +208,8 @@ def run_pipeline(module: Any, specs: list[PassSpec], options: RunOptions | None 
             _print_ir(module, spec.text())
         if opts.dump_dir:
             write_dump(os.path.join(opts.dump_dir, f"{index + 1:02d}-{spec.name}.mlir"), str(module))
-            write_dump(os.path.join(opts.dump_dir, "timings.json"), json.dumps([[t.name, t.seconds] for t in opts.timings]))
+            timings = json.dumps([[t.name, t.seconds] for t in opts.timings])
+            write_dump(os.path.join(opts.dump_dir, "timings.json"), timings)
     return opts.timings
 
 
