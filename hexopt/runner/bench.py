@@ -68,6 +68,8 @@ class BenchResult:
     perf_us: float | None
     max_errors: dict[int, float]
     notes: list[str]
+    #: the cycle model's figures of the HVX build (hexopt.backend.cycles), with --target hexagon
+    hexagon_estimate: dict[str, Any] | None = None
 
     @property
     def test_info(self) -> str:
@@ -311,7 +313,9 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
             perf = sum(times) / len(times) if times else None
         else:
             got, perf = _qemu_run(llvm, args, grid, outputs, req, work, say)
+            estimate = _cycle_estimate(llvm, grid, req, say)
     errors, passed = {}, True
+    estimate = None
     for i in outputs:
         if i not in refs:
             continue
@@ -329,7 +333,31 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         )
     for n in notes:
         say(f"hexopt: note: {n}")
-    return BenchResult(name, passed, perf, errors, notes)
+    return BenchResult(name, passed, perf, errors, notes, estimate if req.target == "hexagon" else None)
+
+
+def _cycle_estimate(llvm: str, grid: tuple[int, ...], req: BenchRequest, say: Any) -> dict[str, Any] | None:
+    """The cycle model's estimate of the HVX build (which qemu cannot run), or None with a note why."""
+    from hexopt.backend.cycles import estimate
+    from hexopt.backend.translate import TargetOptions, translate_guarded
+    from hexopt.errors import HexoptError
+
+    options = TargetOptions(arch=req.arch).resolve()
+    threads = req.threads or 4
+    try:
+        asm = translate_guarded(options, "asm", text=llvm).decode()
+        est = estimate(asm, grid=int(np.prod(grid)), threads=threads, arch=options.arch or "v73")
+    except HexoptError as e:
+        say(f"hexopt: note: no cycle estimate of the HVX build: {e.message}")
+        return None
+    ratio = est.roofline_ratio
+    say(
+        f"hexopt: Hexagon {options.arch} HVX build (cycle model, hexopt analyze): "
+        f"{est.packets_per_grid_run:,.0f} packets per grid run ({est.own_packets_per_grid_run:,.0f} own code); "
+        f"busiest thread with {threads} HVX contexts: {est.packets_per_thread(threads):,.0f}"
+        + (f"; {ratio:.2f}x the HVX roofline" if ratio else "")
+    )
+    return est.to_json()
 
 
 def _qemu_run(
