@@ -44,7 +44,7 @@ def parse_location(text: str) -> tuple[str | None, int | None, int | None]:
 def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None, indent: str = "") -> str:
     """Render one diagnostic like a compiler: position, severity, message, source line, caret, notes."""
     sources = sources or {}
-    where = ""
+    where = "hexopt: " if diag.severity == "error" and not indent else ""
     if diag.file is not None and diag.line is not None:
         where = f"{diag.file}:{diag.line}:{diag.col or 1}: "
     out = [f"{indent}{where}{diag.severity}: {diag.message}"]

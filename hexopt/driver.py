@@ -7,6 +7,7 @@ bindings cannot take the user's session down; `hexopt.lowering` is the caller's 
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -178,7 +179,8 @@ def prepare_dump_dir(dump_dir: str) -> None:
     try:
         os.makedirs(dump_dir, exist_ok=True)
         for stale in glob.glob(os.path.join(glob.escape(dump_dir), "[0-9][0-9]-*.mlir")):
-            os.unlink(stale)
+            with contextlib.suppress(FileNotFoundError):  # another run sharing the directory removed it first
+                os.unlink(stale)
     except OSError as e:
         raise InputError(f"--dump-dir {dump_dir}: {e.strerror}") from None
 
@@ -206,7 +208,8 @@ def run_pipeline(module: Any, specs: list[PassSpec], options: RunOptions | None 
             _print_ir(module, spec.text())
         if opts.dump_dir:
             write_dump(os.path.join(opts.dump_dir, f"{index + 1:02d}-{spec.name}.mlir"), str(module))
-            write_dump(os.path.join(opts.dump_dir, "timings.json"), json.dumps([[t.name, t.seconds] for t in opts.timings]))
+            timings = json.dumps([[t.name, t.seconds] for t in opts.timings])
+            write_dump(os.path.join(opts.dump_dir, "timings.json"), timings)
     return opts.timings
 
 

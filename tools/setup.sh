@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything hexopt needs on a fresh Debian 12 machine: system packages (qemu-user for
-# qemu-hexagon, lld-22 for ld.lld, chromium for the report's browser tests) and a virtualenv .venv
-# with hexopt and its pinned dependencies.
+# qemu-hexagon, lld-22 for ld.lld, llvm-22 for an llvm-objdump that disassembles Hexagon objects for
+# `hexopt analyze`, chromium for the report's browser tests) and a virtualenv .venv with hexopt and its
+# pinned dependencies.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v qemu-hexagon >/dev/null 2>&1 || need_apt+=(qemu-user)
 command -v ld.lld-22 >/dev/null 2>&1 || command -v ld.lld >/dev/null 2>&1 || need_apt+=(lld-22)
+command -v llvm-objdump-22 >/dev/null 2>&1 || need_apt+=(llvm-22)  # the pip llvm-objdump has no Hexagon
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)  # headless tests of the HTML report
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

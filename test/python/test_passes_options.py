@@ -90,7 +90,7 @@ def test_shipped_pipeline_rejects_bad_setting_when_loaded(setting):
     from hexopt.pipeline import load_pipeline
 
     name, value = setting.split("=")
-    with pytest.raises(HexoptError, match=f"option '{name}'") as info:
+    with pytest.raises(HexoptError, match=f"--set {name}") as info:
         load_pipeline("hexagon", {name: value})
     assert "Traceback" not in str(info.value)
 
