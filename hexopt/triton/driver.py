@@ -17,7 +17,8 @@ import ctypes
 import os
 import sys
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from triton.backends import Backend, backends
@@ -73,7 +74,7 @@ def _install_numpy_specialization() -> None:
 class _Utils:
     """The `driver.active.utils` Triton's CompiledKernel calls to load a binary."""
 
-    def __init__(self, driver: "HexagonDriver"):
+    def __init__(self, driver: HexagonDriver):
         self.driver = driver
 
     def load_binary(self, name: str, kernel: Any, shared: int, device: Any) -> tuple:
@@ -112,7 +113,7 @@ def _tensor_memory(arg: Any, elem: str) -> np.ndarray:
         raise ValueError(f"tensors must be on the CPU, got one on {arg.device}")
     n = 1
     if arg.numel():
-        n = 1 + sum((s - 1) * st for s, st in zip(arg.shape, arg.stride()))
+        n = 1 + sum((s - 1) * st for s, st in zip(arg.shape, arg.stride(), strict=True))
     carrier = np.dtype(_CARRIER[elem])
     buf: Any = (ctypes.c_byte * (n * carrier.itemsize)).from_address(arg.data_ptr())
     return np.frombuffer(buf, dtype=carrier, count=n)
@@ -154,8 +155,8 @@ class Launcher:
         values: list = []
         memrefs: list[int] = []
         runtime_types = [t for t in self.types if t != "constexpr"]
-        runtime_args = [a for a, t in zip(args, self.types) if t != "constexpr"]
-        for t, a in zip(runtime_types, runtime_args):
+        runtime_args = [a for a, t in zip(args, self.types, strict=True) if t != "constexpr"]
+        for t, a in zip(runtime_types, runtime_args, strict=True):
             if t.startswith("*"):
                 memrefs.append(len(values))
                 values.append(_tensor_memory(a, t[1:]))

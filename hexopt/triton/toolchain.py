@@ -8,6 +8,7 @@ process); only the host JIT (`host_kernel`) loads the MLIR bindings in-process, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -33,10 +34,8 @@ def render(error: HexoptError) -> str:
     sources: dict[str, str] = {}
     for d in error.diagnostics:
         if d.file and d.file not in sources and os.path.isfile(d.file):
-            try:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
                 sources[d.file] = Path(d.file).read_text()
-            except (OSError, UnicodeDecodeError):
-                pass
     lines = [format_diagnostic(d, sources) for d in error.diagnostics]
     if not lines or error.message not in [d.message for d in error.diagnostics]:
         lines.append(f"hexopt: error: {error.message}")

@@ -42,7 +42,7 @@ class ConvertTritonToLinalg(Pass):
         if not kernels:
             return
         for op in kernels:
-            visibility = op.attributes["sym_visibility"] if "sym_visibility" in op.attributes else None
+            visibility = op.attributes.get("sym_visibility")
             if visibility is not None and ir.StringAttr(visibility).value != "public":
                 raise PassFailure("calls to non-inlined Triton functions (noinline=True) are not supported",
                                   op.operation)

@@ -16,12 +16,12 @@ arithmetic (folding what is known statically) at the current insertion point.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Union
+from typing import Any
 
 from hexopt.ir import arith, ir
 
 #: A static index (Python int) or an SSA value of integer or index type.
-Expr = Union[int, Any]
+Expr = int | Any
 
 
 def same(a: Expr, b: Expr) -> bool:
@@ -40,7 +40,7 @@ class IndexMath:
     def const_of(self, v: Any) -> Expr:
         """An SSA integer scalar as an Expr: the int if it is an arith.constant, else the value itself."""
         owner = v.owner
-        if isinstance(owner, ir.OpView) or isinstance(owner, ir.Operation):
+        if isinstance(owner, (ir.OpView, ir.Operation)):
             op = owner.operation if isinstance(owner, ir.OpView) else owner
             if op.name == "arith.constant" and isinstance(v.type, (ir.IntegerType, ir.IndexType)):
                 return ir.IntegerAttr(op.attributes["value"]).value
@@ -148,46 +148,46 @@ class Affine:
     coeffs: tuple[Expr, ...]
 
     @staticmethod
-    def uniform(shape: tuple[int, ...], const: Expr) -> "Affine":
+    def uniform(shape: tuple[int, ...], const: Expr) -> Affine:
         return Affine(tuple(shape), const, tuple(0 for _ in shape))
 
     @staticmethod
-    def arange(start: int, end: int) -> "Affine":
+    def arange(start: int, end: int) -> Affine:
         return Affine((end - start,), start, (1 if end - start > 1 else 0,))
 
     @property
     def is_uniform(self) -> bool:
         return all(isinstance(c, int) and c == 0 for c in self.coeffs)
 
-    def add(self, m: IndexMath, other: "Affine") -> "Affine":
+    def add(self, m: IndexMath, other: Affine) -> Affine:
         return Affine(self.shape, m.add(self.const, other.const),
-                      tuple(m.add(a, b) for a, b in zip(self.coeffs, other.coeffs)))
+                      tuple(m.add(a, b) for a, b in zip(self.coeffs, other.coeffs, strict=True)))
 
-    def sub(self, m: IndexMath, other: "Affine") -> "Affine":
+    def sub(self, m: IndexMath, other: Affine) -> Affine:
         return Affine(self.shape, m.sub(self.const, other.const),
-                      tuple(m.sub(a, b) for a, b in zip(self.coeffs, other.coeffs)))
+                      tuple(m.sub(a, b) for a, b in zip(self.coeffs, other.coeffs, strict=True)))
 
-    def scale(self, m: IndexMath, factor: Expr) -> "Affine":
+    def scale(self, m: IndexMath, factor: Expr) -> Affine:
         return Affine(self.shape, m.mul(self.const, factor), tuple(m.mul(c, factor) for c in self.coeffs))
 
-    def with_shape(self, shape: tuple[int, ...]) -> "Affine":
+    def with_shape(self, shape: tuple[int, ...]) -> Affine:
         return Affine.uniform(shape, self.const) if self.is_uniform else replace(self, shape=tuple(shape))
 
-    def expand_dims(self, axis: int) -> "Affine":
+    def expand_dims(self, axis: int) -> Affine:
         return Affine(self.shape[:axis] + (1,) + self.shape[axis:], self.const,
                       self.coeffs[:axis] + (0,) + self.coeffs[axis:])
 
-    def broadcast(self, shape: tuple[int, ...]) -> "Affine":
+    def broadcast(self, shape: tuple[int, ...]) -> Affine:
         return Affine(tuple(shape), self.const, self.coeffs)
 
-    def permute(self, order: list[int]) -> "Affine":
+    def permute(self, order: list[int]) -> Affine:
         return Affine(tuple(self.shape[p] for p in order), self.const, tuple(self.coeffs[p] for p in order))
 
-    def reshape(self, shape: tuple[int, ...]) -> "Affine | None":
+    def reshape(self, shape: tuple[int, ...]) -> Affine | None:
         """Only reshapes that add or drop unit dimensions keep the form (others: None)."""
         if self.is_uniform:
             return Affine.uniform(tuple(shape), self.const)
-        kept = [(s, c) for s, c in zip(self.shape, self.coeffs) if s != 1]
+        kept = [(s, c) for s, c in zip(self.shape, self.coeffs, strict=True) if s != 1]
         if [s for s, _ in kept] != [s for s in shape if s != 1]:
             return None
         it = iter(c for _, c in kept)
@@ -221,15 +221,15 @@ class BlockPtr:
 
     def as_ptr(self, m: IndexMath) -> Ptr:
         const: Expr = self.base_offset
-        for o, s in zip(self.offsets, self.strides):
+        for o, s in zip(self.offsets, self.strides, strict=True):
             const = m.add(const, m.mul(o, s))
-        coeffs = tuple(0 if b == 1 else s for b, s in zip(self.block, self.strides))
+        coeffs = tuple(0 if b == 1 else s for b, s in zip(self.block, self.strides, strict=True))
         return Ptr(self.base, self.elem, Affine(self.block, const, coeffs))
 
-    def advance(self, m: IndexMath, deltas: list[Expr]) -> "BlockPtr":
-        return replace(self, offsets=tuple(m.add(o, d) for o, d in zip(self.offsets, deltas)))
+    def advance(self, m: IndexMath, deltas: list[Expr]) -> BlockPtr:
+        return replace(self, offsets=tuple(m.add(o, d) for o, d in zip(self.offsets, deltas, strict=True)))
 
-    def boundary_mask(self, m: IndexMath, dims: list[int]) -> "Mask":
+    def boundary_mask(self, m: IndexMath, dims: list[int]) -> Mask:
         lo: list[Expr] = [0] * len(self.block)
         hi: list[Expr] = list(self.block)
         for d in dims:
@@ -247,34 +247,34 @@ class Mask:
     hi: tuple[Expr, ...]
 
     @staticmethod
-    def full(shape: tuple[int, ...]) -> "Mask":
+    def full(shape: tuple[int, ...]) -> Mask:
         return Mask(tuple(shape), tuple(0 for _ in shape), tuple(shape))
 
     @staticmethod
-    def when(m: IndexMath, shape: tuple[int, ...], cond: Any) -> "Mask":
+    def when(m: IndexMath, shape: tuple[int, ...], cond: Any) -> Mask:
         """All true if the scalar i1 `cond` holds, all false otherwise."""
         if not shape:
             raise ValueError("a mask needs a shape")
         hi = (m.select(cond, shape[0], 0),) + tuple(shape[1:])
         return Mask(tuple(shape), tuple(0 for _ in shape), hi)
 
-    def intersect(self, m: IndexMath, other: "Mask") -> "Mask":
+    def intersect(self, m: IndexMath, other: Mask) -> Mask:
         def lo(a: Expr, b: Expr) -> Expr:  # a bound of 0 or below bounds nothing
             return b if isinstance(a, int) and a <= 0 else a if isinstance(b, int) and b <= 0 else m.max(a, b)
 
         def hi(a: Expr, b: Expr, n: int) -> Expr:  # nor does one at or past the end
             return b if isinstance(a, int) and a >= n else a if isinstance(b, int) and b >= n else m.min(a, b)
 
-        return Mask(self.shape, tuple(lo(a, b) for a, b in zip(self.lo, other.lo)),
-                    tuple(hi(a, b, n) for a, b, n in zip(self.hi, other.hi, self.shape)))
+        return Mask(self.shape, tuple(lo(a, b) for a, b in zip(self.lo, other.lo, strict=True)),
+                    tuple(hi(a, b, n) for a, b, n in zip(self.hi, other.hi, self.shape, strict=True)))
 
-    def expand_dims(self, axis: int) -> "Mask":
+    def expand_dims(self, axis: int) -> Mask:
         return Mask(self.shape[:axis] + (1,) + self.shape[axis:], self.lo[:axis] + (0,) + self.lo[axis:],
                     self.hi[:axis] + (1,) + self.hi[axis:])
 
-    def broadcast(self, m: IndexMath, shape: tuple[int, ...]) -> "Mask":
+    def broadcast(self, m: IndexMath, shape: tuple[int, ...]) -> Mask:
         lo, hi = list(self.lo), list(self.hi)
-        for d, (old, new) in enumerate(zip(self.shape, shape)):
+        for d, (old, new) in enumerate(zip(self.shape, shape, strict=True)):
             if old == 1 and new != 1:
                 if isinstance(lo[d], int) and isinstance(hi[d], int):
                     hi[d] = new if lo[d] <= 0 < hi[d] else 0
@@ -287,7 +287,7 @@ class Mask:
     def box(self, m: IndexMath) -> tuple[list[Expr], list[Expr]]:
         """(offsets, sizes) of the valid box, clamped to the tensor."""
         offsets, sizes = [], []
-        for lo, hi, n in zip(self.lo, self.hi, self.shape):
+        for lo, hi, n in zip(self.lo, self.hi, self.shape, strict=True):
             start = m.max(lo, 0) if not (isinstance(lo, int) and lo <= 0) else 0
             end = m.min(hi, n) if not (isinstance(hi, int) and hi >= n) else n
             size = m.max(m.sub(end, start), 0)
@@ -297,7 +297,7 @@ class Mask:
 
     def is_full(self) -> bool:
         return all(isinstance(lo, int) and lo <= 0 for lo in self.lo) and \
-            all(isinstance(hi, int) and hi >= n for hi, n in zip(self.hi, self.shape))
+            all(isinstance(hi, int) and hi >= n for hi, n in zip(self.hi, self.shape, strict=True))
 
 
 def compare(m: IndexMath, predicate: int, lhs: Affine, rhs: Affine) -> Mask | None:

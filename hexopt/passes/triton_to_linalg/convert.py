@@ -12,16 +12,27 @@ canonicalization drops when only loads and stores used it).
 from __future__ import annotations
 
 import math as pymath
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from hexopt.ir import arith, bufferization, func, ir, linalg, memref, scf, tensor
 
 from ..base import PassFailure
 from . import libdevice
 from .analysis import Affine, BlockPtr, IndexMath, Mask, Ptr, compare, same
-from .ttir import attr, element_type, i32_array, int_attr, is_block_ptr, is_ptr, pointee, segment_sizes, shape_of, \
-    str_attr
+from .ttir import (
+    attr,
+    element_type,
+    i32_array,
+    int_attr,
+    is_block_ptr,
+    is_ptr,
+    pointee,
+    segment_sizes,
+    shape_of,
+    str_attr,
+)
 
 GRID_ARGS = 6
 
@@ -107,7 +118,7 @@ class FunctionConverter:
         entry = new.add_entry_block(arg_locs=locs)
         for op in list(old_block.operations):
             entry.append(op)
-        for old, arg in zip(old_block.arguments, entry.arguments):
+        for old, arg in zip(old_block.arguments, entry.arguments, strict=False):  # + the grid
             if is_ptr(old.type):
                 self.ptrs[old] = Ptr(arg, pointee(old.type), Affine.uniform((), 0))
             else:
@@ -509,7 +520,7 @@ class FunctionConverter:
                 for i, v in enumerate(o.operands):
                     if v in mapping:
                         clone.operands[i] = mapping[v]
-                for old_r, new_r in zip(o.results, clone.results):
+                for old_r, new_r in zip(o.results, clone.results, strict=True):
                     mapping[old_r] = new_r
         self._reduce_done(op, red.results[0], out_shape)
 
@@ -645,7 +656,7 @@ class FunctionConverter:
         src_type = ir.MemRefType(source.type)
         strides, src_offset = src_type.get_strides_and_offset()
         offset = src_offset
-        for o, st in zip(offsets, strides):
+        for o, st in zip(offsets, strides, strict=True):
             if offset == dyn or not isinstance(o, int) or st == dyn:
                 offset = dyn
             else:
@@ -668,7 +679,7 @@ class FunctionConverter:
         if not (isinstance(const, int) and const < 0):
             return self.subview(self.reinterpret(p), offsets, sizes)
         start: Any = const
-        for o, c in zip(offsets, p.offset.coeffs):
+        for o, c in zip(offsets, p.offset.coeffs, strict=True):
             start = self.m.add(start, self.m.mul(o, c))
         dyn = ir.ShapedType.get_dynamic_stride_or_offset()
         dyn_size = ir.ShapedType.get_dynamic_size()
@@ -804,9 +815,9 @@ class FunctionConverter:
             return False
         if isinstance(a, BlockPtr) and isinstance(b, BlockPtr):
             return a.block == b.block and same(a.base_offset, b.base_offset) and \
-                all(same(x, y) for x, y in zip(a.strides, b.strides))
+                all(same(x, y) for x, y in zip(a.strides, b.strides, strict=True))
         assert isinstance(a, Ptr) and isinstance(b, Ptr)
-        return a.shape == b.shape and all(same(x, y) for x, y in zip(a.offset.coeffs, b.offset.coeffs))
+        return a.shape == b.shape and all(same(x, y) for x, y in zip(a.offset.coeffs, b.offset.coeffs, strict=True))
 
     def for_loop(self, op: Any) -> None:
         loop = op.opview

@@ -64,8 +64,7 @@ def pointee(t: Any) -> Any:
 
 def attr(op: Any, name: str) -> Any | None:
     """Property or attribute `name` of an (unregistered) op, or None."""
-    attrs = op.attributes
-    return attrs[name] if name in attrs else None
+    return op.attributes.get(name)
 
 
 def int_attr(op: Any, name: str, default: int = 0) -> int:
@@ -77,7 +76,7 @@ def i32_array(op: Any, name: str) -> list[int]:
     a = attr(op, name)
     if a is None:
         return []
-    if isinstance(a, ir.DenseI32ArrayAttr) or isinstance(a, ir.DenseI64ArrayAttr):
+    if isinstance(a, (ir.DenseI32ArrayAttr, ir.DenseI64ArrayAttr)):
         return [int(x) for x in a]
     try:
         return [int(x) for x in ir.DenseI32ArrayAttr(a)]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
+import kernels as K
 import numpy as np
 import pytest
 import torch
-import kernels as K
+
 from hexopt.triton import HexagonDriver
 
 
@@ -118,8 +120,8 @@ def test_unsupported_construct_points_at_the_python_line(host):
     with pytest.raises(Exception) as info:
         unsupported.gather_kernel[(1,)](x, idx, out, BLOCK=64)
     text = str(info.value)
-    line = next(i for i, s in enumerate(open(unsupported.__file__).read().splitlines(), 1)
-                if "tl.load(x_ptr + rows)" in s)
+    source = Path(unsupported.__file__).read_text().splitlines()
+    line = next(i for i, s in enumerate(source, 1) if "tl.load(x_ptr + rows)" in s)
     assert re.search(rf"unsupported.py:{line}:\d+: error: tt.addptr: the offsets are not affine", text), text
     assert "tl.store(out_ptr + i, tl.load(x_ptr + rows))" in text  # the source line, with a caret
     assert "Traceback" not in text

@@ -12,9 +12,24 @@ import pytest
 import torch
 import torch.nn.functional as F
 import triton
+from flash_attention import (
+    BLOCK_DMODEL,
+    BLOCK_M,
+    BLOCK_N,
+    D_HEAD,
+    N_CTX,
+    NUM_THREADS,
+    SCALE,
+    STAGE,
+    H,
+    Z,
+    attention_fwd_kernel,
+    stride_0,
+    stride_1,
+    stride_2,
+    stride_3,
+)
 
-from flash_attention import (BLOCK_DMODEL, BLOCK_M, BLOCK_N, D_HEAD, H, N_CTX, NUM_THREADS, SCALE, STAGE, Z,
-                             attention_fwd_kernel, stride_0, stride_1, stride_2, stride_3)
 from hexopt.triton import HexagonDriver
 
 pytestmark = pytest.mark.filterwarnings("ignore:tl.make_block_ptr is deprecated")

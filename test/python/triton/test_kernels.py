@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import math
 
+import kernels as K
 import pytest
 import torch
 import torch.nn.functional as F
 import triton
-
-import kernels as K
 
 torch.manual_seed(0)
 F16 = dict(atol=1e-3)
