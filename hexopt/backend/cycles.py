@@ -341,22 +341,11 @@ def _blocks_from_addresses(name: str, packets: list[tuple[int, Packet]]) -> Func
     return Function(name, blocks)
 
 
-_ELF_MACHINES = {3: "x86", 40: "ARM", 62: "x86-64", 164: "Hexagon", 183: "AArch64", 243: "RISC-V"}
-
-
 def _check_elf(path: str) -> None:
-    """An AsmError unless `path` is an ELF file for Hexagon (e_machine 164)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(20)
-    except OSError as e:
-        raise AsmError(f"cannot read {path}: {e.strerror}") from None
-    if len(head) < 20 or head[:4] != b"\x7fELF":
-        raise AsmError(f"{path}: not an ELF object")
-    machine = int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
-    if machine != 164:
-        name = _ELF_MACHINES.get(machine, f"machine {machine}")
-        raise AsmError(f"{path}: not a Hexagon object (an ELF file for {name})")
+    """A BackendError unless `path` is an ELF file for Hexagon."""
+    from .link import check_hexagon_object
+
+    check_hexagon_object(path)
 
 
 def disassemble(path: str) -> str:

@@ -157,19 +157,20 @@ _MACHINES = {164: "Hexagon", 62: "x86-64", 183: "AArch64", 40: "ARM", 3: "x86", 
 EM_HEXAGON = 164
 
 
-def check_hexagon_object(path: Path) -> None:
-    """Refuse anything but a Hexagon ELF file (an x86-64 object would link into an x86-64 library)."""
+def check_hexagon_object(path: str | Path, hint: str = "") -> None:
+    """Refuse anything but a Hexagon ELF file (an x86-64 object would link into an x86-64 library, and
+    disassemble into nonsense for the cycle model)."""
     try:
         with open(path, "rb") as f:
             header = f.read(20)
     except OSError as e:
         raise BackendError(f"cannot read {path}: {e.strerror}") from None
     if len(header) < 20 or header[:4] != b"\x7fELF":
-        raise BackendError(f"{path} is not an ELF object file")
+        raise BackendError(f"{path}: not an ELF object")
     machine = int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
     if machine != EM_HEXAGON:
         what = _MACHINES.get(machine, f"machine {machine}")
-        raise BackendError(f"{path} is an {what} object, not a Hexagon one (translate it with --target hexagon)")
+        raise BackendError(f"{path}: not a Hexagon object (an ELF file for {what}){hint}")
 
 
 def link_shared(
@@ -184,7 +185,7 @@ def link_shared(
     obj, out = Path(obj), Path(out)
     if not obj.is_file():
         raise BackendError(f"cannot read {obj}: no such file")
-    check_hexagon_object(obj)
+    check_hexagon_object(obj, "; translate it with --target hexagon")
     kernel = kernel or default_kernel(obj)
     with staged_output(str(out), ".so") as tmp:
         argv = lld() + [

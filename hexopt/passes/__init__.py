@@ -23,7 +23,7 @@ REGISTRY: dict[str, str] = {
     "hexagon-fast-math": "hexopt.passes.fast_math:HexagonFastMath",
     "form-async-threads": "hexopt.passes.async_threads:FormAsyncThreads",
     "approximate-vector-math": "hexopt.passes.vector_math:ApproximateVectorMath",
-    "split-deallocs": "hexopt.passes.dealloc_split:SplitDeallocs",
+    "split-deallocs": "hexopt.passes.split_deallocs:SplitDeallocs",
     "lower-vector-to-llvm": "hexopt.passes.vector_to_llvm:LowerVectorToLlvm",
     "reconcile-index-casts": "hexopt.passes.index_casts:ReconcileIndexCasts",
     "materialize-transposed-operands": "hexopt.passes.transpose_operands:MaterializeTransposedOperands",

@@ -104,21 +104,16 @@ def report_run(
         with suppress(FileNotFoundError):
             os.unlink(os.path.join(directory, TIMINGS_FILE))
     run = ReportRun(path, directory, target=target)
+
+    def report_of(error: HexoptError | None) -> Report:
+        return build(directory, specs, None, input_name, pipeline_name, error, input_text=input_text,
+                     target=run.target, backend=run.backend)
+
     try:
         try:
             yield run
         except HexoptError as e:
-            report = build(
-                directory,
-                specs,
-                None,
-                input_name,
-                pipeline_name,
-                e,
-                input_text=input_text,
-                target=run.target,
-                backend=run.backend,
-            )
+            report = report_of(e)
             try:
                 write_report(report, path)
                 note = f"report of the failed run written to {path}"
@@ -126,16 +121,7 @@ def report_run(
                 note = f"could not write the report: {getattr(w, 'message', None) or w}"
             e.hint = f"{e.hint}\nhexopt: note: {note}" if e.hint else note  # printed as notes, after the error
             raise
-        report = build(
-            directory,
-            specs,
-            None,
-            input_name,
-            pipeline_name,
-            input_text=input_text,
-            target=run.target,
-            backend=run.backend,
-        )
+        report = report_of(None)
         write_report(report, path)
         passes = sum(1 for s in report.stages if s.index > 0 and s.lines is not None)
         sys.stderr.write(f"hexopt: report written to {path} ({passes} passes)\n")
