@@ -342,10 +342,13 @@ def _blocks_from_addresses(name: str, packets: list[tuple[int, Packet]]) -> Func
 
 
 def _check_elf(path: str) -> None:
-    """A BackendError unless `path` is an ELF file for Hexagon."""
+    """An AsmError unless `path` is an ELF file for Hexagon."""
     from .link import check_hexagon_object
 
-    check_hexagon_object(path)
+    try:
+        check_hexagon_object(path)
+    except BackendError as e:
+        raise AsmError(e.message) from None
 
 
 def disassemble(path: str) -> str:

@@ -43,9 +43,10 @@ typedef struct {
 
 static hx_arg args[MAX_ARGS];
 
-/* A buffer whose end touches an inaccessible page (its start 128-byte aligned, as HVX loads may
- * assume): a kernel that reads or writes past its argument dies with SIGSEGV instead of silently
- * corrupting the harness's memory. */
+/* A buffer followed by an inaccessible page: a kernel that reads or writes past its argument dies with
+ * SIGSEGV instead of silently corrupting the harness's memory. The start is 128-byte aligned (HVX loads
+ * may assume it) and the guard page starts at the end of the last whole 128-byte block, because word- and
+ * vector-wide accesses (musl's memcpy, an HVX load) may touch the rest of the block they start in. */
 static void *guarded_alloc(size_t bytes) {
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   size_t span = (bytes + 128 + page - 1) / page * page;
@@ -190,7 +191,7 @@ int main(int argc, char **argv) {
       if (fscanf(spec, "%1023s %1023s", m->in, m->out) != 2)
         fail("bad memref files", NULL);
       size_t bytes = m->count * m->elem_bytes;
-      m->data = guarded_alloc(bytes ? bytes : 1);
+      m->data = guarded_alloc((bytes + 127) & ~(size_t)127);
       if (!m->data)
         fail("out of memory", NULL);
       memset(m->data, 0, bytes);

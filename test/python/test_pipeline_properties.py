@@ -28,8 +28,16 @@ from hexopt.pipeline.upstream import SCHEMA_FILE
 
 UPSTREAM = json.loads(SCHEMA_FILE.read_text())
 #: Upstream passes the property tests draw from: module- or function-level passes that need no target.
-SIMPLE_UPSTREAM = ["canonicalize", "cse", "loop-invariant-code-motion", "symbol-dce", "sccp",
-                   "convert-linalg-to-loops", "lower-affine", "convert-scf-to-cf"]
+SIMPLE_UPSTREAM = [
+    "canonicalize",
+    "cse",
+    "loop-invariant-code-motion",
+    "symbol-dce",
+    "sccp",
+    "convert-linalg-to-loops",
+    "lower-affine",
+    "convert-scf-to-cf",
+]
 FUNC_UPSTREAM = ["canonicalize", "cse", "loop-invariant-code-motion"]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -72,7 +80,9 @@ def valid_pipeline(draw) -> tuple[dict, bool]:
     only_upstream = draw(st.booleans())
     entries: list = []
     for _ in range(draw(st.integers(1, 6))):
-        kind = draw(st.sampled_from(["upstream", "func", "hexopt", "cond"] if not only_upstream else ["upstream", "func"]))
+        kind = draw(
+            st.sampled_from(["upstream", "func", "hexopt", "cond"] if not only_upstream else ["upstream", "func"])
+        )
         if kind == "upstream":
             entries.append(draw(st.sampled_from(SIMPLE_UPSTREAM)))
         elif kind == "func":
@@ -81,9 +91,14 @@ def valid_pipeline(draw) -> tuple[dict, bool]:
             entries.append(draw(hexopt_pass("builtin.module")))
         else:
             entries.append({"pass": "cse", "if": draw(st.sampled_from(["flag", "not flag", "n == 3", "n != 3"]))})
-    doc = {"description": "generated", "options": {"flag": {"type": "bool", "default": draw(st.booleans()), "help": "x"},
-                                                    "n": {"type": "int", "default": draw(st.integers(0, 5)), "help": "y"}},
-           "passes": entries}
+    doc = {
+        "description": "generated",
+        "options": {
+            "flag": {"type": "bool", "default": draw(st.booleans()), "help": "x"},
+            "n": {"type": "int", "default": draw(st.integers(0, 5)), "help": "y"},
+        },
+        "passes": entries,
+    }
     return doc, only_upstream
 
 
@@ -105,8 +120,9 @@ def test_valid_pipelines_round_trip_through_text(case):
         os.unlink(path)
     text = p.text()
     again = parse_textual(text)
-    assert [(s.name, s.nest, {k: format_value(v) for k, v in s.options.items()}) for s in again] == \
-           [(s.name, s.nest, {k: format_value(v) for k, v in s.options.items()}) for s in p.passes]
+    assert [(s.name, s.nest, {k: format_value(v) for k, v in s.options.items()}) for s in again] == [
+        (s.name, s.nest, {k: format_value(v) for k, v in s.options.items()}) for s in p.passes
+    ]
 
 
 @settings(max_examples=8, deadline=None)
@@ -121,7 +137,9 @@ def test_upstream_only_pipelines_are_accepted_by_mlir_opt(case):
     finally:
         os.unlink(path)
     small = Path(__file__).resolve().parents[1] / "lit" / "cli" / "Inputs" / "small.mlir"
-    proc = subprocess.run([find_tool("mlir-opt"), f"--pass-pipeline={text}", str(small)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [find_tool("mlir-opt"), f"--pass-pipeline={text}", str(small)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, f"{text}\n{proc.stderr}"
 
 
@@ -143,11 +161,11 @@ def test_mutated_pipelines_fail_cleanly(case, data):
     i = data.draw(st.integers(0, max(0, len(text) - 1)))
     junk = data.draw(st.text(alphabet=":{}[]-&*!|>'\"#%@ \nab1", min_size=1, max_size=4))
     if mutation == "delete":
-        text = text[:i] + text[i + 1:]
+        text = text[:i] + text[i + 1 :]
     elif mutation == "insert":
         text = text[:i] + junk + text[i:]
     elif mutation == "replace":
-        text = text[:i] + junk + text[i + len(junk):]
+        text = text[:i] + junk + text[i + len(junk) :]
     else:
         text = text[:i]
     path = _write(text.encode())
@@ -175,8 +193,15 @@ def test_random_option_values_fail_cleanly(name, data):
     if not specs:
         return
     spec = data.draw(st.sampled_from(specs))
-    value = data.draw(st.one_of(st.integers(-10**9, 10**9), st.text(max_size=8), st.booleans(),
-                                st.floats(allow_nan=True), st.lists(st.integers(), max_size=3)))
+    value = data.draw(
+        st.one_of(
+            st.integers(-(10**9), 10**9),
+            st.text(max_size=8),
+            st.booleans(),
+            st.floats(allow_nan=True),
+            st.lists(st.integers(), max_size=3),
+        )
+    )
     path = _write({"passes": [{name: {spec.name: value}}]})
     try:
         _assert_clean_failure(path)
@@ -184,8 +209,18 @@ def test_random_option_values_fail_cleanly(name, data):
         os.unlink(path)
 
 
-@pytest.mark.parametrize("text", ["builtin.module(", "builtin.module(cse{)", "cse,,cse", "func.func(",
-                                  "builtin.module(hexagon-tiling{vector-bytes=3})", "a b c", ")"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "builtin.module(",
+        "builtin.module(cse{)",
+        "cse,,cse",
+        "func.func(",
+        "builtin.module(hexagon-tiling{vector-bytes=3})",
+        "a b c",
+        ")",
+    ],
+)
 def test_bad_textual_pipelines_are_located(text):
     with pytest.raises(HexoptError) as info:
         parse_textual(text, "<pass-pipeline>")
