@@ -29,6 +29,9 @@ REGISTRY: dict[str, str] = {
     "broadcast-division-to-reciprocal": "hexopt.passes.broadcast_reciprocal:BroadcastDivisionToReciprocal",
     "interchange-row-reductions": "hexopt.passes.row_reductions:InterchangeRowReductions",
     "write-loop-carried-in-place": "hexopt.passes.in_place:WriteLoopCarriedInPlace",
+    "expand-vector-min-max": "hexopt.passes.vector_min_max:ExpandVectorMinMax",
+    "expand-float-conversions": "hexopt.passes.float_conversions:ExpandFloatConversions",
+    "keep-explicit-roundings": "hexopt.passes.explicit_roundings:KeepExplicitRoundings",
 }
 
 
