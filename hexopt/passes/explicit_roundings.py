@@ -41,11 +41,10 @@ class KeepExplicitRoundings(Pass):
     scope: ClassVar[str] = "builtin.module"
 
     def apply(self, module) -> None:
-        none = ir.Attribute.parse("#arith.fastmath<none>")
-
         def visit(op):
             if narrowing(op):
-                op.attributes["fastmath"] = none
+                if "fastmath" in op.attributes:
+                    del op.attributes["fastmath"]
                 op.attributes[KEEP_EXACT] = ir.UnitAttr.get()
             return ir.WalkResult.ADVANCE
 
