@@ -1,4 +1,4 @@
-"""expand-float-conversions: rewrite vector extf/truncf between f32 and bf16 (and optionally f16) as integer ops.
+"""expand-float-conversions: rewrite extf/truncf between f32 and bf16 (and f16 where LLVM would call) as integer ops.
 
 What LLVM 22's Hexagon backend does with vector conversions (measured on its v68-v79 output):
 - f16: `fpext <64 x half> to <64 x float>` is `vmpy(v.hf, 1.0.hf)` into a qf32 pair, two qf32->sf
@@ -9,6 +9,9 @@ What LLVM 22's Hexagon backend does with vector conversions (measured on its v68
   which approximate-vector-math and expand-vector-min-max remove. So f16 conversions are left to LLVM by
   default (`f16=native`); `f16=integer` expands them here into IEEE-exact integer code (inf, NaN,
   subnormals, round to nearest even) that also runs under qemu-hexagon, whose HVX has no float.
+  Scalar f16 and bf16 conversions are always expanded (LLVM calls `__extendhfsf2`/`__truncsfhf2`), and
+  so is extf(vector.broadcast s) of a scalar s (converted, then broadcast): LLVM rewrites it into a
+  scalar conversion of s, i.e. a libcall per broadcast, 8 per iteration of an f16 matmul's inner loop.
 - bf16: LLVM scalarizes `fpext <64 x bfloat>` (~1000 instructions) and `fptrunc`: always expanded here.
   bf16 -> f32 is a 16-bit shift; f32 -> bf16 adds 0x7FFF plus the kept lsb (round to nearest even; a
   carry into the exponent gives inf), and quiets NaNs.
@@ -28,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from hexopt.ir import arith, ir
+from hexopt.ir import arith, ir, vector
 
 from .base import Pass, option
 from .fast_math import KEEP_EXACT
@@ -37,22 +40,25 @@ F16_MODES = ("native", "integer")
 
 
 class _Ints:
-    """Integer vector ops on one shape (i32 unless told)."""
+    """Integer ops on one shape (a vector shape, or None for scalars; i32 unless told)."""
 
-    def __init__(self, shape: list[int]):
+    def __init__(self, shape: list[int] | None):
         self.shape = shape
-        self.i32 = ir.VectorType.get(shape, ir.IntegerType.get_signless(32))
-        self.i16 = ir.VectorType.get(shape, ir.IntegerType.get_signless(16))
-        self.f32 = ir.VectorType.get(shape, ir.F32Type.get())
+        i32, i16, f32 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(16), ir.F32Type.get()
+        self.i32 = ir.VectorType.get(shape, i32) if shape is not None else i32
+        self.i16 = ir.VectorType.get(shape, i16) if shape is not None else i16
+        self.f32 = ir.VectorType.get(shape, f32) if shape is not None else f32
 
     def c(self, value: int) -> object:
         value &= 0xFFFFFFFF
         value = value - (1 << 32) if value & 0x80000000 else value
-        attr = ir.DenseElementsAttr.get_splat(self.i32, ir.IntegerAttr.get(ir.IntegerType.get_signless(32), value))
+        scalar = ir.IntegerAttr.get(ir.IntegerType.get_signless(32), value)
+        attr = ir.DenseElementsAttr.get_splat(self.i32, scalar) if self.shape is not None else scalar
         return arith.ConstantOp(self.i32, attr).result
 
     def fc(self, value: float) -> object:
-        attr = ir.DenseElementsAttr.get_splat(self.f32, ir.FloatAttr.get(ir.F32Type.get(), value))
+        scalar = ir.FloatAttr.get(ir.F32Type.get(), value)
+        attr = ir.DenseElementsAttr.get_splat(self.f32, scalar) if self.shape is not None else scalar
         return arith.ConstantOp(self.f32, attr).result
 
     def widen(self, narrow) -> object:
@@ -65,7 +71,7 @@ class _Ints:
     def bits(self, x) -> object:
         return arith.BitcastOp(self.i32, x).result
 
-    def float(self, i) -> object:
+    def as_float(self, i) -> object:
         return arith.BitcastOp(self.f32, i).result
 
     def and_(self, a, b):
@@ -99,7 +105,7 @@ def exact(op) -> object:
 
 
 def bf16_to_f32(k: _Ints, x) -> object:
-    return k.float(k.shl(k.widen(x), k.c(16)))
+    return k.as_float(k.shl(k.widen(x), k.c(16)))
 
 
 def f32_to_bf16(k: _Ints, x, ntype) -> object:
@@ -118,9 +124,9 @@ def f16_to_f32(k: _Ints, x) -> object:
     bias = k.sel(k.cmp("uge", em, k.c(0x7C00)), k.c(0x70000000), k.c(0x38000000))
     normal = k.add(k.shl(em, k.c(13)), bias)
     # subnormal: e * 2^-24, e as a float by the 2^23 trick (both float ops exact)
-    as_float = exact(arith.SubFOp(k.float(k.or_(em, k.c(0x4B000000))), k.fc(8388608.0)))
+    as_float = exact(arith.SubFOp(k.as_float(k.or_(em, k.c(0x4B000000))), k.fc(8388608.0)))
     sub = k.bits(exact(arith.MulFOp(as_float, k.fc(2.0 ** -24))))
-    return k.float(k.or_(k.sel(k.cmp("ult", em, k.c(0x0400)), sub, normal), sign))
+    return k.as_float(k.or_(k.sel(k.cmp("ult", em, k.c(0x0400)), sub, normal), sign))
 
 
 def f32_to_f16(k: _Ints, x, ntype) -> object:
@@ -150,7 +156,7 @@ def f32_to_f16(k: _Ints, x, ntype) -> object:
 
 @dataclass(frozen=True)
 class ExpandFloatConversions(Pass):
-    """Rewrite vector arith.extf/truncf between f32 and bf16 (and f16 with f16=integer) into integer vector ops."""
+    """Rewrite arith.extf/truncf between f32 and bf16/f16 into integer ops where LLVM would not keep them in HVX code."""
 
     name: ClassVar[str] = "expand-float-conversions"
     scope: ClassVar[str] = "builtin.module"
@@ -161,22 +167,36 @@ class ExpandFloatConversions(Pass):
         choices=F16_MODES)
 
     def kind(self, op) -> str | None:
-        """'extf' / 'truncf' with the narrow type's name if the pass rewrites `op`, else None."""
+        """The narrow type's name ('bf16' / 'f16') if the pass rewrites this extf/truncf, else None."""
         if op.name not in ("arith.extf", "arith.truncf"):
             return None
         src, dst = op.operands[0].type, op.results[0].type
-        if not isinstance(src, ir.VectorType):
-            return None
         narrow, wide = (src, dst) if op.name == "arith.extf" else (dst, src)
-        if not isinstance(wide.element_type, ir.F32Type):
+        vector = isinstance(narrow, ir.VectorType)
+        narrow_elem = narrow.element_type if vector else narrow
+        wide_elem = wide.element_type if vector else wide
+        if not isinstance(wide_elem, ir.F32Type) or str(narrow_elem) not in ("bf16", "f16"):
             return None
         if op.name == "arith.truncf" and "roundingmode" in op.attributes \
                 and "to_nearest_even" not in str(op.attributes["roundingmode"]):
             return None
-        name = str(narrow.element_type)
-        if name == "bf16" or (name == "f16" and self.f16 == "integer"):
+        name = str(narrow_elem)
+        # Scalars always: LLVM converts a scalar half or bfloat with a libcall on Hexagon.
+        if name == "bf16" or not vector or self.f16 == "integer" or self.broadcast_source(op) is not None:
             return name
         return None
+
+    @staticmethod
+    def broadcast_source(op) -> object:
+        """s if `op` is extf(vector.broadcast s) of a scalar s: LLVM turns that into a scalar conversion (a
+        libcall per broadcast, 8 `__extendhfsf2` per iteration of an f16 matmul's inner loop)."""
+        if op.name != "arith.extf":
+            return None
+        owner = op.operands[0].owner
+        if isinstance(owner, ir.Block) or owner.name != "vector.broadcast":
+            return None
+        s = owner.operands[0]
+        return s if not isinstance(s.type, ir.ShapedType) else None
 
     def apply(self, module) -> None:
         found = []
@@ -189,13 +209,19 @@ class ExpandFloatConversions(Pass):
         module.operation.walk(visit)
         for op in found:
             narrow = self.kind(op)
+            result_type = op.results[0].type
             with op.location, ir.InsertionPoint(op):
-                k = _Ints(list(op.results[0].type.shape))
                 x = op.operands[0]
-                if op.name == "arith.extf":
+                source = self.broadcast_source(op) if isinstance(result_type, ir.VectorType) else None
+                if source is not None:  # convert the scalar, then broadcast
+                    k = _Ints(None)
+                    wide = bf16_to_f32(k, source) if narrow == "bf16" else f16_to_f32(k, source)
+                    result = vector.BroadcastOp(result_type, wide).result
+                elif op.name == "arith.extf":
+                    k = _Ints(list(result_type.shape) if isinstance(result_type, ir.VectorType) else None)
                     result = bf16_to_f32(k, x) if narrow == "bf16" else f16_to_f32(k, x)
                 else:
-                    ntype = op.results[0].type
-                    result = f32_to_bf16(k, x, ntype) if narrow == "bf16" else f32_to_f16(k, x, ntype)
+                    k = _Ints(list(result_type.shape) if isinstance(result_type, ir.VectorType) else None)
+                    result = f32_to_bf16(k, x, result_type) if narrow == "bf16" else f32_to_f16(k, x, result_type)
             op.results[0].replace_all_uses_with(result)
             op.erase()

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -41,12 +43,32 @@ func.func @conv(%in: memref<*xSRC>, %out: memref<*xDST>,
 """
 
 
-def convert(values: np.ndarray, src: str, dst: str, out_dtype) -> np.ndarray:
+# The same conversions on scalars (expanded whatever the f16 mode: LLVM would call a libcall per element).
+CONVERT_SCALAR = """
+func.func @conv(%in: memref<*xSRC>, %out: memref<*xDST>,
+                %g0: i32, %g1: i32, %g2: i32, %p0: i32, %p1: i32, %p2: i32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cn = arith.constant N : index
+  %a = memref.reinterpret_cast %in to offset: [0], sizes: [N], strides: [1] : memref<*xSRC> to memref<NxSRC>
+  %b = memref.reinterpret_cast %out to offset: [0], sizes: [N], strides: [1] : memref<*xDST> to memref<NxDST>
+  scf.for %i = %c0 to %cn step %c1 {
+    %x = memref.load %a[%i] : memref<NxSRC>
+    %y = arith.OP %x : SRC to DST
+    memref.store %y, %b[%i] : memref<NxDST>
+  }
+  return
+}
+"""
+
+
+def convert(values: np.ndarray, src: str, dst: str, out_dtype, scalar: bool = False) -> np.ndarray:
     op = "extf" if src in ("f16", "bf16") else "truncf"
-    text = CONVERT.replace("SRC", src).replace("DST", dst).replace("OP", op).replace("N", str(N))
+    template = CONVERT_SCALAR if scalar else CONVERT
+    text = template.replace("SRC", src).replace("DST", dst).replace("OP", op).replace("N", str(N))
     with ir.Context():
         m = ir.Module.parse(text)
-        ExpandFloatConversions(f16="integer").apply(m)
+        ExpandFloatConversions(f16="native" if scalar else "integer").apply(m)
         assert f"arith.{op}" not in str(m)
         run_upstream(m, LOWER)
         kernel = host.compile_host(str(m), "conv")
@@ -80,9 +102,10 @@ def same_bits_or_nan(got: np.ndarray, want: np.ndarray) -> np.ndarray:
     return (got.view(ibits) == want.view(ibits)) | (np.isnan(got) & np.isnan(want))
 
 
-def test_f16_to_f32_every_pattern():
+@pytest.mark.parametrize("scalar", [False, True], ids=["vector", "scalar"])
+def test_f16_to_f32_every_pattern(scalar):
     h = all_16_bit_patterns().view(np.float16)
-    got = convert(h, "f16", "f32", np.float32)
+    got = convert(h, "f16", "f32", np.float32, scalar)
     want = np.resize(h, N).astype(np.float32)
     ok = same_bits_or_nan(got, want)
     assert ok.all(), f"{(~ok).sum()} wrong, first at f16 {np.resize(h, N)[~ok][:4]}"
@@ -91,31 +114,34 @@ def test_f16_to_f32_every_pattern():
     assert (got[nans].view(np.uint32) == want[nans].view(np.uint32)).all()
 
 
-def test_f32_to_f16_round_to_nearest_even():
+@pytest.mark.parametrize("scalar", [False, True], ids=["vector", "scalar"])
+def test_f32_to_f16_round_to_nearest_even(scalar):
     x = boundary_f32()
     assert x.size <= N
-    got = convert(x, "f32", "f16", np.float16)
+    got = convert(x, "f32", "f16", np.float16, scalar)
     with np.errstate(over="ignore"):
         want = np.resize(x, N).astype(np.float16)
     ok = same_bits_or_nan(got, want)
     assert ok.all(), f"{(~ok).sum()} wrong, first at f32 {np.resize(x, N)[~ok][:4]}"
 
 
-def test_bf16_to_f32_every_pattern():
+@pytest.mark.parametrize("scalar", [False, True], ids=["vector", "scalar"])
+def test_bf16_to_f32_every_pattern(scalar):
     bits = all_16_bit_patterns()
-    got = convert(bits, "bf16", "f32", np.float32)
+    got = convert(bits, "bf16", "f32", np.float32, scalar)
     ok = same_bits_or_nan(got, np.resize(bf16_to_f32(bits), N))
     assert ok.all()
 
 
-def test_f32_to_bf16_round_to_nearest_even():
+@pytest.mark.parametrize("scalar", [False, True], ids=["vector", "scalar"])
+def test_f32_to_bf16_round_to_nearest_even(scalar):
     bf = bf16_to_f32(all_16_bit_patterns())
     finite = np.sort(bf[np.isfinite(bf)]).astype(np.float64)
     ties = ((finite[:-1] + finite[1:]) / 2).astype(np.float32)
     x = np.concatenate([boundary_f32(), ties, np.nextafter(ties, np.float32(np.inf)),
                         np.nextafter(ties, np.float32(-np.inf)), np.array([3.3961776e38, 3.4e38], np.float32)])
     x = x[: N]
-    got = convert(x, "f32", "bf16", np.uint16)
+    got = convert(x, "f32", "bf16", np.uint16, scalar)
     want = f32_to_bf16(np.resize(x, N))
     g, w = bf16_to_f32(got), bf16_to_f32(want)
     ok = (got == want) | (np.isnan(g) & np.isnan(w))
@@ -123,48 +149,8 @@ def test_f32_to_bf16_round_to_nearest_even():
 
 
 # ------------------------------------------------------------------------------------ through a pipeline
-SILU_F16 = """
-#map = affine_map<(d0) -> (d0)>
-module {
-  func.func @silu_kernel(%arg0: memref<*xf16>, %arg1: memref<*xf16>, %arg2: i32, %arg3: i32, %arg4: i32,
-                         %arg5: i32, %arg6: i32, %arg7: i32) {
-    %c1024_i32 = arith.constant 1024 : i32
-    %one = arith.constant 1.000000e+00 : f32
-    %zero = arith.constant 0.000000e+00 : f32
-    %0 = arith.muli %arg5, %c1024_i32 : i32
-    %1 = arith.index_cast %0 : i32 to index
-    %in = memref.reinterpret_cast %arg0 to offset: [%1], sizes: [1024], strides: [1]
-        : memref<*xf16> to memref<1024xf16, strided<[1], offset: ?>>
-    %alloc = memref.alloc() : memref<1024xf16>
-    memref.copy %in, %alloc : memref<1024xf16, strided<[1], offset: ?>> to memref<1024xf16>
-    %2 = bufferization.to_tensor %alloc restrict writable : memref<1024xf16> to tensor<1024xf16>
-    %3 = tensor.empty() : tensor<1024xf32>
-    %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
-        ins(%2 : tensor<1024xf16>) outs(%3 : tensor<1024xf32>) {
-    ^bb0(%x16: f16, %o: f32):
-      %x = arith.extf %x16 : f16 to f32
-      %n = arith.subf %zero, %x : f32
-      %e = math.exp %n : f32
-      %d = arith.addf %one, %e : f32
-      %s = arith.divf %one, %d : f32
-      %y = arith.mulf %x, %s : f32
-      linalg.yield %y : f32
-    } -> tensor<1024xf32>
-    %6 = tensor.empty() : tensor<1024xf16>
-    %7 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
-        ins(%4 : tensor<1024xf32>) outs(%6 : tensor<1024xf16>) {
-    ^bb0(%y: f32, %o: f16):
-      %t = arith.truncf %y : f32 to f16
-      linalg.yield %t : f16
-    } -> tensor<1024xf16>
-    %out = memref.reinterpret_cast %arg1 to offset: [%1], sizes: [1024], strides: [1]
-        : memref<*xf16> to memref<1024xf16, strided<[1], offset: ?>>
-    bufferization.materialize_in_destination %7 in writable %out
-        : (tensor<1024xf16>, memref<1024xf16, strided<[1], offset: ?>>) -> ()
-    return
-  }
-}
-"""
+MATMUL_F16 = (Path(__file__).resolve().parents[1] / "lit" / "translate" / "Inputs" / "f16_matmul.mlir").read_text()
+SILU_F16 = (Path(__file__).resolve().parents[1] / "lit" / "translate" / "Inputs" / "silu_f16.mlir").read_text()
 
 # y = f32(f16(x * 3)) + 0: the kernel rounds x * 3 to f16 on purpose.
 ROUND_TRIP = """
@@ -233,3 +219,16 @@ def test_explicit_f16_rounding(explicit):
         np.testing.assert_array_equal(out, exact.astype(np.float16).astype(np.float32))
     else:  # upstream folds extf(truncf(m)) under fast-math: the f16 rounding is gone
         np.testing.assert_array_equal(out, exact)
+
+
+def test_f16_matmul_kernel():
+    """f16 inputs, f32 accumulation: the broadcast A[i, k] is converted as a scalar by integer ops."""
+    kernel = host.compile_host(host.lower(MATMUL_F16, "host"), "matmul_f16")
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((64, 64)).astype(np.float16)
+    b = rng.standard_normal((64, 64)).astype(np.float16)
+    out = np.zeros((64, 64), np.float16)
+    kernel.run([a, b, out], (1,))
+    want = (a.astype(np.float64) @ b.astype(np.float64)).astype(np.float16)
+    diff = np.abs(out.astype(np.float64) - want.astype(np.float64))
+    assert (diff <= 2 * np.spacing(np.abs(want)).astype(np.float64)).all(), diff.max()

@@ -36,7 +36,7 @@ def scaled_reciprocal(e: Emitter, a: Value) -> tuple[Value, Value, Value]:
     small = e.fcmp("olt", a, e.const(2.0 ** -64))
     s = e.select(big, e.const(2.0 ** -64), e.select(small, e.const(2.0 ** 64), e.const(1.0)))
     scaled = e.mul(a, s, exact=True)
-    r = e.float(e.isub(e.iconst(RECIP_MAGIC), e.bits(scaled)))
+    r = e.as_float(e.isub(e.iconst(RECIP_MAGIC), e.bits(scaled)))
     one = e.const(1.0)
     for _ in range(NEWTON_STEPS):
         r = e.add(r, e.mul(r, e.sub(one, e.mul(scaled, r))))

@@ -67,7 +67,7 @@ class Emitter:
 
     def bits_const(self, bits: int) -> Value:
         """The f32 constant with these bits."""
-        return self.float(self.iconst(bits))
+        return self.as_float(self.iconst(bits))
 
     # ---------------------------------------------------------------- float arithmetic
     def _flags(self, op: Any, exact: bool) -> Value:
@@ -87,7 +87,7 @@ class Emitter:
         return self._flags(arith.MulFOp(a, b), exact)
 
     def neg(self, a: Value) -> Value:
-        return self.float(self.ixor(self.bits(a), self.iconst(SIGN)))
+        return self.as_float(self.ixor(self.bits(a), self.iconst(SIGN)))
 
     def poly(self, x: Value, coeffs: tuple[float, ...] | list[float]) -> Value:
         """c0 + x * (c1 + x * (c2 + ...)) by Horner's rule."""
@@ -124,7 +124,7 @@ class Emitter:
     def bits(self, x: Value) -> Value:
         return arith.BitcastOp(self.itype, x).result
 
-    def float(self, i: Value) -> Value:
+    def as_float(self, i: Value) -> Value:
         return arith.BitcastOp(self.ftype, i).result
 
     def iadd(self, a: Value, b: Value) -> Value:
@@ -162,21 +162,21 @@ class Emitter:
         return self.iand(self.bits(x), self.iconst(ABS))
 
     def abs(self, x: Value) -> Value:
-        return self.float(self.abs_bits(x))
+        return self.as_float(self.abs_bits(x))
 
     def sign_bit(self, x: Value) -> Value:
         return self.iand(self.bits(x), self.iconst(SIGN))
 
     def with_sign(self, magnitude: Value, sign: Value) -> Value:
         """`magnitude` (sign bit clear) with the sign bit `sign` (an i32 that is 0 or 0x80000000)."""
-        return self.float(self.ior(self.bits(magnitude), sign))
+        return self.as_float(self.ior(self.bits(magnitude), sign))
 
     def neg_abs(self, x: Value) -> Value:
         """-|x| (sets the sign bit)."""
-        return self.float(self.ior(self.bits(x), self.iconst(SIGN)))
+        return self.as_float(self.ior(self.bits(x), self.iconst(SIGN)))
 
     def flip_sign(self, x: Value, sign: Value) -> Value:
-        return self.float(self.ixor(self.bits(x), sign))
+        return self.as_float(self.ixor(self.bits(x), sign))
 
     def is_nan(self, x: Value) -> Value:
         return self.icmp("sgt", self.abs_bits(x), self.iconst(INF_BITS))
@@ -198,7 +198,7 @@ class Emitter:
 
     def pow2(self, n: Value) -> Value:
         """2^n as f32 for an i32 n in [-126, 127] (built in the exponent field)."""
-        return self.float(self.shl(self.iadd(n, self.iconst(127)), 23))
+        return self.as_float(self.shl(self.iadd(n, self.iconst(127)), 23))
 
     def scale(self, p: Value, n: Value) -> Value:
         """p * 2^n for n in [-252, 254], as two exponent-field multiplications, so that results in

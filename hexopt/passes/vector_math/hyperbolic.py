@@ -33,7 +33,7 @@ TANH_COEFFS = (-0.3333333134651184, 0.1333324909210205, -0.05395606532692909, 0.
 
 def reciprocal_normal(e: Emitter, d: Value) -> Value:
     """1/d for d in [2^-64, 2^64] (no special values): bit trick + Newton steps (see division.py)."""
-    r = e.float(e.isub(e.iconst(RECIP_MAGIC), e.bits(d)))
+    r = e.as_float(e.isub(e.iconst(RECIP_MAGIC), e.bits(d)))
     one = e.const(1.0)
     for _ in range(NEWTON_STEPS):
         r = e.add(r, e.mul(r, e.sub(one, e.mul(d, r))))

@@ -37,7 +37,7 @@ LOG10_2_LO = math.log10(2.0) - 617.0 / 2048.0
 def _int_to_float(e: Emitter, k: Value) -> Value:
     """k (i32, |k| < 2^22) as f32, exactly."""
     magic = e.const(ROUND_MAGIC)
-    return e.sub(e.float(e.iadd(e.bits(magic), k)), magic, exact=True)
+    return e.sub(e.as_float(e.iadd(e.bits(magic), k)), magic, exact=True)
 
 
 def reduce(e: Emitter, x: Value, subnormals: bool = True) -> tuple[Value, Value, Value]:
@@ -49,7 +49,7 @@ def reduce(e: Emitter, x: Value, subnormals: bool = True) -> tuple[Value, Value,
         adjust = e.iselect(tiny, e.iconst(-24), e.iconst(0))
     b = e.bits(x)
     k = e.shrs(e.isub(b, e.iconst(SQRT_HALF_BITS)), 23)
-    m = e.float(e.isub(b, e.shl(k, 23)))
+    m = e.as_float(e.isub(b, e.shl(k, 23)))
     f = e.sub(m, e.const(1.0), exact=True)
     if adjust is not None:
         k = e.iadd(k, adjust)

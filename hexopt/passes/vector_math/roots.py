@@ -24,7 +24,7 @@ def _rsqrt_scaled(e: Emitter, x: Value) -> tuple[Value, Value, Value]:
     """(tiny, xs, y): tiny = x is subnormal (or zero or negative), xs = x or x * 2^24, y ~ 1/sqrt(xs)."""
     tiny = e.icmp("slt", e.bits(x), e.iconst(0x00800000))
     xs = e.select(tiny, e.mul(x, e.const(2.0 ** 24), exact=True), x)
-    y = e.float(e.isub(e.iconst(RSQRT_MAGIC), e.shru(e.bits(xs), 1)))
+    y = e.as_float(e.isub(e.iconst(RSQRT_MAGIC), e.shru(e.bits(xs), 1)))
     half_x = e.mul(xs, e.const(0.5))
     for _ in range(NEWTON_STEPS):
         y = e.mul(y, e.sub(e.const(1.5), e.mul(half_x, e.mul(y, y))))
