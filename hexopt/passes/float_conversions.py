@@ -156,7 +156,7 @@ def f32_to_f16(k: _Ints, x, ntype) -> object:
 
 @dataclass(frozen=True)
 class ExpandFloatConversions(Pass):
-    """Rewrite arith.extf/truncf between f32 and bf16/f16 into integer ops where LLVM would not keep them in HVX code."""
+    """Rewrite arith.extf/truncf between f32 and bf16/f16 as integer ops where LLVM would not keep them on HVX."""
 
     name: ClassVar[str] = "expand-float-conversions"
     scope: ClassVar[str] = "builtin.module"

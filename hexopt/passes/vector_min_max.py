@@ -43,7 +43,8 @@ class _Bits:
 
     def const(self, value: int):
         elem = self.itype.element_type
-        return arith.ConstantOp(self.itype, ir.DenseElementsAttr.get_splat(self.itype, ir.IntegerAttr.get(elem, value))).result
+        attr = ir.DenseElementsAttr.get_splat(self.itype, ir.IntegerAttr.get(elem, value))
+        return arith.ConstantOp(self.itype, attr).result
 
     def bits(self, x):
         return arith.BitcastOp(self.itype, x).result
@@ -84,7 +85,7 @@ def min_max(op, is_max: bool, propagate_nan: bool, flags: set[str]):
 
 @dataclass(frozen=True)
 class ExpandVectorMinMax(Pass):
-    """Rewrite f32/f16 vector max/min ops as compare + select (HVX vmax/vmin) and fast maximumf reductions as maxnumf."""
+    """Rewrite f32/f16 vector max/min ops into forms LLVM lowers to HVX vmax/vmin, fast maximumf reductions as maxnumf."""
 
     name: ClassVar[str] = "expand-vector-min-max"
     scope: ClassVar[str] = "builtin.module"

@@ -125,7 +125,8 @@ def fill(*parts: np.ndarray) -> np.ndarray:
 
 def wide(lo: float, hi: float) -> Callable[[], np.ndarray]:
     """Uniform on [lo, hi], log-uniform magnitudes over all of f32, and subnormals."""
-    return lambda: fill(RNG.uniform(lo, hi, N // 2), log_uniform(1e-45, 3e38, N // 4), log_uniform(1e-45, 1e-37, N // 16))
+    return lambda: fill(RNG.uniform(lo, hi, N // 2), log_uniform(1e-45, 3e38, N // 4),
+                        log_uniform(1e-45, 1e-37, N // 16))
 
 
 def positive() -> np.ndarray:

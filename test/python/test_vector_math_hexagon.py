@@ -22,7 +22,8 @@ from hexopt.backend.translate import TargetOptions, translate
 from hexopt.runner import abi, hexagon, host
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("qemu-hexagon") is None, reason="qemu-hexagon not installed (apt-get install qemu-user)"),
+    pytest.mark.skipif(shutil.which("qemu-hexagon") is None,
+                       reason="qemu-hexagon not installed (apt-get install qemu-user)"),
     pytest.mark.skipif(not zig_available(), reason="ziglang not installed (pip install ziglang==0.17.1)"),
 ]
 

@@ -26,8 +26,8 @@ the algorithms, their range reductions and their coefficients:
 f16 and bf16 ops are computed in f32 (the operands extended, the result truncated once with the op's
 flags), so they are at most one f16/bf16 rounding away from the f32 result. bf16 vector arithmetic
 (add, sub, mul, div, neg, max/min, compares), which HVX lacks and LLVM scalarizes, is computed in f32
-the same way (exact: f32 has more than 2 * 8 + 2 significand bits, so rounding twice is harmless). The measured errors are in
-docs/vector-math.md and asserted by test/python/test_vector_math.py.
+the same way (exact: f32 has more than 2 * 8 + 2 significand bits, so rounding twice is harmless).
+The measured errors are in docs/vector-math.md and asserted by test/python/test_vector_math.py.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ cos(r) = (1 - r^2/2) + r^4 * C(r^2) (C of degree 3, 7.2e-12);
 quadrant q = n mod 4 (for cos, n + 1): odd q takes the other polynomial, q >= 2 flips the sign (an xor of
 the sign bit, with sin's odd symmetry xor-ed in from x). Accuracy holds for |x| <= 2^16 * pi/2 = 102943
 (measured bound in docs/vector-math.md, the f32 inputs nearest to k * pi/2 included). Beyond it the
-products n * part are no longer exact and the absolute error grows; n saturates at 2^22 and r is clamped to [-0.8, 0.8], so any
-finite x gives a value in [-1, 1]. inf and NaN give NaN (inf - inf in the reduction).
+products n * part are no longer exact and the absolute error grows; n saturates at 2^22 and r is
+clamped to [-0.8, 0.8], so any finite x gives a value in [-1, 1]. inf and NaN give NaN (inf - inf in
+the reduction).
 
 atan: on a = |x|, t = a for a <= 1, else t = 1/a (bit trick + Newton steps, division.py, a clamped to
 2^64 first so that inf gives pi/2); atan(t) = t + t * (t^2 * A(t^2)), A of degree 9 on [0, 1] (relative
