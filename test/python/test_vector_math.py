@@ -366,3 +366,35 @@ def test_bf16(name: str):
         ulps = np.where(np.abs(bf16_to_f32(bits)) <= case.domain[1], ulps, 0)
     report(f"{name} bf16", bf16_to_f32(bits), ulps)
     assert ulps.max() <= case.bound16
+
+
+SCALAR_ERF = """
+func.func @vmath(%in: memref<*xf32>, %in2: memref<*xf32>, %out: memref<*xf32>,
+                 %g0: i32, %g1: i32, %g2: i32, %p0: i32, %p1: i32, %p2: i32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cn = arith.constant 4096 : index
+  %a = memref.reinterpret_cast %in to offset: [0], sizes: [4096], strides: [1] : memref<*xf32> to memref<4096xf32>
+  %b = memref.reinterpret_cast %out to offset: [0], sizes: [4096], strides: [1] : memref<*xf32> to memref<4096xf32>
+  scf.for %i = %c0 to %cn step %c1 {
+    %x = memref.load %a[%i] : memref<4096xf32>
+    %y = math.erf %x : f32
+    memref.store %y, %b[%i] : memref<4096xf32>
+  }
+  return
+}
+"""
+
+
+def test_scalar_erf():
+    """Scalar math.erf has no LLVM lowering: approximate-vector-math expands it even without `scalars`."""
+    with ir.Context():
+        m = ir.Module.parse(SCALAR_ERF)
+        ApproximateVectorMath().apply(m)
+        assert "math.erf" not in str(m)
+        run_upstream(m, LOWER)
+        kernel = host.compile_host(str(m), "vmath")
+    x = np.concatenate([SPECIAL, RNG.uniform(-5, 5, 4096 - SPECIAL.size)]).astype(np.float32)
+    out = np.zeros_like(x)
+    kernel.run([x, np.zeros_like(x), out], (1,))
+    assert ulp_distance(out, reference(CASES["erf"], x)).max() <= CASES["erf"].bound

@@ -65,6 +65,8 @@ UNARY: dict[str, Callable[[Emitter, Any], Any]] = {
     "math.trunc": rounding.trunc,
 }
 NARROW_FLOATS = ("f16", "bf16")
+#: Math ops convert-math-to-llvm cannot lower at all: expanded on scalars too, whatever `scalars` says.
+NO_LLVM_LOWERING = ("math.erf",)
 #: bf16 vector arithmetic LLVM scalarizes on Hexagon (no bf16 HVX arithmetic): computed in f32 and rounded
 #: once, which gives the correctly rounded bf16 result (f32 has more than 2 * 8 + 2 significand bits).
 BF16_ARITHMETIC = ("arith.addf", "arith.subf", "arith.mulf", "arith.divf", "arith.negf", "arith.maxnumf",
@@ -98,7 +100,8 @@ class ApproximateVectorMath(Pass):
     name: ClassVar[str] = "approximate-vector-math"
     scope: ClassVar[str] = "builtin.module"
 
-    scalars: bool = option(False, "also expand scalar f32 math ops (a scalar libm call is fine on Hexagon)")
+    scalars: bool = option(False, "also expand scalar f32 math ops (a scalar libm call is fine on Hexagon; scalar "
+                                  "math.erf, which has no LLVM lowering, is always expanded)")
     division: bool = option(True, "expand vector arith.divf whose flags allow a reciprocal (arcp or fast) into "
                                    "reciprocal + Newton steps (LLVM divides lane by lane)")
     narrow: bool = option(True, "expand f16/bf16 vector ops by computing them in f32 (LLVM scalarizes them "
@@ -111,7 +114,7 @@ class ApproximateVectorMath(Pass):
         t = op.operands[0].type
         if isinstance(t, ir.VectorType):
             elem = t.element_type
-        elif self.scalars and isinstance(t, ir.F32Type) and op.name != "arith.divf":
+        elif (self.scalars and isinstance(t, ir.F32Type) and op.name != "arith.divf") or op.name in NO_LLVM_LOWERING:
             elem = t
         else:
             return None

@@ -40,12 +40,24 @@ func.func @f16(%h: vector<64xf16>, %x: vector<64xf32>) -> (vector<64xf32>, vecto
   return %0, %1 : vector<64xf32>, vector<64xf16>
 }
 
-// Scalars and other rounding modes are left alone.
-// CHECK-LABEL: func.func @left_alone(
-// CHECK:         arith.extf %{{.+}} : bf16 to f32
-// CHECK:         arith.truncf %{{.+}} toward_zero : vector<64xf32> to vector<64xbf16>
-func.func @left_alone(%s: bf16, %x: vector<64xf32>) -> (f32, vector<64xbf16>) {
+// Scalar f16/bf16 conversions are always expanded (LLVM calls __extendhfsf2/__truncsfhf2 for them), and
+// so is extf(vector.broadcast s): the scalar is converted, then broadcast (LLVM would convert the scalar
+// with a libcall). Other rounding modes are left alone.
+// CHECK-LABEL: func.func @scalars(
+// CHECK-SAME:    %[[S:[a-z0-9]+]]: bf16, %[[H:[a-z0-9]+]]: f16, %[[X:[a-z0-9]+]]: vector<64xf32>
+// CHECK:         %[[SI:.+]] = arith.bitcast %[[S]] : bf16 to i16
+// CHECK:         arith.extui %[[SI]] : i16 to i32
+// CHECK:         arith.bitcast %{{.+}} : i32 to f32
+// CHECK:         %[[HI:.+]] = arith.bitcast %[[H]] : f16 to i16
+// CHECK:         arith.extui %[[HI]] : i16 to i32
+// CHECK:         %[[SPLAT:.+]] = vector.broadcast %{{.+}} : f32 to vector<64xf32>
+// CHECK:         arith.truncf %[[X]] toward_zero : vector<64xf32> to vector<64xbf16>
+// CHECK-NOT:     arith.extf
+// CHECK:         return %{{.+}}, %[[SPLAT]]
+func.func @scalars(%s: bf16, %h: f16, %x: vector<64xf32>) -> (f32, vector<64xf32>, vector<64xbf16>) {
   %0 = arith.extf %s : bf16 to f32
-  %1 = arith.truncf %x toward_zero : vector<64xf32> to vector<64xbf16>
-  return %0, %1 : f32, vector<64xbf16>
+  %b = vector.broadcast %h : f16 to vector<64xf16>
+  %1 = arith.extf %b : vector<64xf16> to vector<64xf32>
+  %2 = arith.truncf %x toward_zero : vector<64xf32> to vector<64xbf16>
+  return %0, %1, %2 : f32, vector<64xf32>, vector<64xbf16>
 }
