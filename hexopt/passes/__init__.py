@@ -32,6 +32,9 @@ REGISTRY: dict[str, str] = {
     "write-loop-carried-in-place": "hexopt.passes.in_place:WriteLoopCarriedInPlace",
     "convert-triton-to-linalg": "hexopt.passes.triton_to_linalg:ConvertTritonToLinalg",
     "widen-bool-tensors": "hexopt.passes.widen_bool_tensors:WidenBoolTensors",
+    "expand-vector-min-max": "hexopt.passes.vector_min_max:ExpandVectorMinMax",
+    "expand-float-conversions": "hexopt.passes.float_conversions:ExpandFloatConversions",
+    "keep-explicit-roundings": "hexopt.passes.explicit_roundings:KeepExplicitRoundings",
 }
 
 
