@@ -149,6 +149,8 @@ class _Loader:
                 return sizes[key]
             if depth > MAX_DEPTH:
                 raise self.err(path, node, f"pipeline nested more than {MAX_DEPTH} levels deep")
+            if node.tag not in yaml.constructor.SafeConstructor.yaml_constructors:
+                raise self.err(path, node, f"invalid YAML: unsupported tag '{node.tag}'")
             sizes[key] = -1
             total = 1
             if isinstance(node, yaml.SequenceNode):
