@@ -16,10 +16,10 @@ import shutil
 
 import numpy as np
 import pytest
-from hexopt.backend.tools import zig_available
 
 from hexopt.backend.translate import TargetOptions, translate
 from hexopt.runner import abi, hexagon, host
+from hexopt.toolchain import zig_available
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("qemu-hexagon") is None,
