@@ -21,7 +21,7 @@ from .common import CONTEXT, parse_assignments, pipeline_options, reports_errors
     "--kernel",
     default=None,
     metavar="NAME",
-    help="a kernel hexopt knows (flash_attention): its inputs, grid and reference [default: by the "
+    help="a kernel hexopt knows (the modules of hexopt/kernels): its inputs, grid and reference [default: by the "
     "input's function name]",
 )
 @click.option(
@@ -86,7 +86,7 @@ def bench_cmd(
 ) -> None:
     """Run a triton-shared kernel (Linalg, or already lowered) on inputs, check its outputs, print Test_Info.
 
-    Known kernels (hexopt.kernels, e.g. flash_attention) bring their inputs, grid and reference. For
+    Known kernels (hexopt/kernels) bring their inputs, grid and reference. For
     any other kernel, arrays get the sizes the kernel reaches (or --arg), random inputs (or --input),
     and are checked against the baseline pipeline's lowering run on the host (or --reference). Before
     running, hexopt checks that the kernel's accesses stay inside the buffers for this grid.
