@@ -263,13 +263,25 @@ def _clone_body_on_vectors(block: AnyOp, env: dict[AnyValue, AnyValue], b: _Buil
     return env[ops[-1].operands[0]]
 
 
+def _scalar_fill(value: AnyValue) -> AnyOp | None:
+    """The linalg.fill of a scalar on tensors that defines `value` and has no other user, or None."""
+    fill = L.defining_op(value)
+    if fill is None or fill.name != "linalg.fill" or not L.has_tensor_semantics(fill):
+        return None
+    if len(list(value.uses)) != 1 or isinstance(fill.operands[0].type, ir.ShapedType):
+        return None
+    return fill
+
+
 def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
     """Rewrite the tile into one scf.for over the reduction loop whose iter_args are the tile's output
     vectors: each is read once before the loop and written once after it (the reference order reads and
-    writes it on every reduction step)."""
+    writes it on every reduction step). When the tile's output is a fill (hexagon-tiling's
+    fill-destinations), the vectors start from the fill's constant and the fill is dropped."""
     n, inner, block = len(plan.ranges), len(plan.ranges) - 1, plan.block
     n_in = len(op.operands) - 1
     out = op.operands[n_in]
+    fill = _scalar_fill(out)
     with ir.InsertionPoint(op), op.location:
         b = _Builder(plan.lanes)
         row_points = []
@@ -278,7 +290,12 @@ def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
             for d, c in zip(plan.rows, coords, strict=True):
                 point[d] = b.const(c)
             row_points.append(point)
-        accs = [_read_operand(b, out, plan.dims[-1], p, plan.elem, inner) for p in row_points]
+        if fill is not None:
+            start = vector.broadcast(b.vtype(plan.elem), fill.operands[0])
+            accs = [start for _ in row_points]
+            out = fill.operands[1]  # written whole below: the fill's values are never read
+        else:
+            accs = [_read_operand(b, out, plan.dims[-1], p, plan.elem, inner) for p in row_points]
         # Scalars the body takes from outside are broadcast once, before the loop.
         outside = {v: vector.broadcast(b.vtype(v.type), v) for v in _outside_values(op, block)}
         loop = scf.ForOp(b.const(0), b.const(plan.ranges[plan.red]), b.const(1), accs)
@@ -297,6 +314,8 @@ def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
         for point, vec in zip(row_points, loop.results, strict=True):
             result = b.write(vec, result, [point[d] for d in plan.dims[-1]])
     _replace(op, result)
+    if fill is not None:
+        fill.erase()
 
 
 # --- the pass ------------------------------------------------------------------------------------
