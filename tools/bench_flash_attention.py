@@ -175,7 +175,8 @@ def seed_variants(sets: dict[str, str], compare: list[str]) -> list[tuple[str, s
         ("hexopt host, 1 thread", "host", {**sets, "multi-threading": "false"}),
         ("hexopt host, 2 row threads", "host", {**sets, "num-threads": "2"}),
         ("hexopt host, 8 row threads", "host", {**sets, "num-threads": "8"}),
-        ("hexopt host, per-op threads (row-threads=false)", "host", {**sets, "row-threads": "false"}),
+        ("hexopt host, per-op threads (row-threads=false)", "host", {**sets, "row-threads": "false",
+                                                                     "commute-contractions": "false"}),
         ("hexopt baseline", "baseline", {}),
     ]
     for item in compare:
@@ -293,7 +294,7 @@ def asm_figures(asm: str) -> dict:
 HEXAGON_VARIANTS = {
     "1 thread": {"multi-threading": "false"},
     "4 row threads (shipped)": {},
-    "4 per-op threads (row-threads=false)": {"row-threads": "false"},
+    "4 per-op threads (row-threads=false)": {"row-threads": "false", "commute-contractions": "false"},
 }
 
 

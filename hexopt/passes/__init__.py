@@ -19,6 +19,7 @@ REGISTRY: dict[str, str] = {
     "split-reduce-generic": "hexopt.passes.split_reduce:SplitReduceGeneric",
     "form-virtual-threads": "hexopt.passes.virtual_threads:FormVirtualThreads",
     "form-row-threads": "hexopt.passes.row_threads:FormRowThreads",
+    "commute-transposed-contractions": "hexopt.passes.commute_contractions:CommuteTransposedContractions",
     "hexagon-tiling": "hexopt.passes.tiling:HexagonTiling",
     "hexagon-vectorization": "hexopt.passes.vectorization:HexagonVectorization",
     "hexagon-fast-math": "hexopt.passes.fast_math:HexagonFastMath",

@@ -153,6 +153,8 @@ class RowAnalysis:
             self.visit_generic(op)
         elif name == "linalg.fill":
             self.tie(op, [(op.results[0], op.operands[1])])
+        elif name == "linalg.transpose" and L.has_tensor_semantics(op):
+            self.visit_transpose(op)
         elif name in ("tensor.expand_shape", "tensor.collapse_shape"):
             self.visit_reshape(op)
         elif name == "scf.for":
@@ -178,6 +180,16 @@ class RowAnalysis:
                 self.assign(b, self.pos[a], op)
             if b in self.pos:
                 self.assign(a, self.pos[b], op)
+
+    def visit_transpose(self, op: AnyOp) -> None:
+        """Result dimension k is input dimension permutation[k]; the init has the result's layout."""
+        perm = list(ir.DenseI64ArrayAttr(op.attributes["permutation"]))
+        src, res = op.operands[0], op.results[0]
+        self.tie(op, [(res, op.operands[1])])
+        if src in self.pos:
+            self.assign(res, perm.index(self.pos[src]), op)
+        if res in self.pos:
+            self.assign(src, perm[self.pos[res]], op)
 
     def visit_reshape(self, op: AnyOp) -> None:
         src, res = op.operands[0], op.results[0]
