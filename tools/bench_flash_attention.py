@@ -323,12 +323,13 @@ def bench_hexagon(args, sets: dict[str, str], work: Path) -> dict:
         lowered = work / f"kernel-{len(result['variants'])}.llvm.mlir"
         lowered.write_text(lower(text, "hexagon", values))
         asm = translate_guarded(TargetOptions(arch="v73").resolve(), "asm", path=str(lowered)).decode()
-        est = cycles.estimate(asm, grid=GRID, threads=4, arch="v73")
+        trips = {k: float(v) for k, v in (t.split("=") for t in args.trip)} if not extra else {}
+        est = cycles.estimate(asm, grid=GRID, threads=4, arch="v73", trip_counts=trips)
         row: dict = {"set": values, "packets_per_grid_run": est.packets_per_grid_run,
                      "own_packets_per_grid_run": est.own_packets_per_grid_run,
                      "per_thread": {n: est.packets_per_thread(n) for n in HVX_CONTEXTS},
                      "roofline_packets": est.roofline.packets, "roofline_bound": est.roofline.bound,
-                     "warnings": list(est.warnings)}
+                     "warnings": list(est.warnings), "trip_counts": trips}
         if not extra:
             result["static_v73_hvx"] = asm_figures(asm)
         if args.qemu:
@@ -443,6 +444,10 @@ def print_hexagon(h: dict) -> None:
         print(f"{name:<40} {r['packets_per_grid_run']:>13,.0f} "
               + " ".join(f"{r['per_thread'][n]:>14,.0f}" for n in HVX_CONTEXTS)
               + f" {r['roofline_packets']:>10,.0f}")
+        for w in r.get("warnings", []):
+            print(f"    warning: {w}")
+        if r.get("trip_counts"):
+            print(f"    trip counts given (--trip): {r['trip_counts']}")
         q = r.get("qemu_hvx_float_off")
         if q:
             wall = f"{q['emulator_wall_s']:.1f} s" if q["emulator_wall_s"] else "-"
@@ -621,6 +626,9 @@ def main() -> None:
     ap.add_argument("--qemu", action="store_true", help="also run the HVX-float-off builds under qemu-hexagon")
     ap.add_argument("--qemu-runs", type=int, default=3, help="with --qemu: emulator runs per build (median)")
     ap.add_argument("--no-plugin", action="store_true", help="with --qemu: do not count packets")
+    ap.add_argument("--trip", action="append", default=[], metavar="LABEL=N",
+                    help="a loop trip count the cycle model cannot find in the shipped HVX build (it warns, names the "
+                         "loop and otherwise assumes 1), as `hexopt analyze --trip`")
     ap.add_argument("--plots", type=Path, default=None, help="write the PNG plots into this directory")
     ap.add_argument("--json", type=Path, default=None, help="write every figure (and raw samples) here")
     ap.add_argument("--markdown", type=Path, default=None, help="write the run's tables as markdown here")
