@@ -326,12 +326,17 @@ def _clone_per_use(op: AnyOp) -> None:
 class FormRowThreads(Pass):
     """Wrap a kernel function's body in an scf.forall over blocks of rows, when every op is row-parallel."""
 
+    # Refusals are not errors: the function is left as it was.
+
     name: ClassVar[str] = "form-row-threads"
     scope: ClassVar[str] = "func.func"
 
     num_threads: int = option(4, "blocks of rows (threads) per program; the largest divisor of the row count "
                                  "not above it is used", min=1, max=128)
     min_rows: int = option(1, "rows per thread at least (fewer threads when the block would be smaller)", min=1)
+    max_rows: int = option(0, "rows per block at most (0: no limit): more blocks than threads when a program has "
+                              "more rows, so that each block's scores and accumulator stay in cache as N_CTX grows; "
+                              "with num-threads=1 the blocks run one after another (scf-forall-to-for)", min=0)
     # The same measure and default as form-virtual-threads: below it a task costs more than it saves.
     min_work: int = option(65536, "thread a function only if its generics' loop-range products x body ops / 2, "
                                   "times the trip counts of the loops around them, reach this", min=0)
@@ -344,8 +349,17 @@ class FormRowThreads(Pass):
                 return t
         return 1
 
+    def blocks_for(self, rows: int) -> int:
+        """Row blocks: threads_for(rows), or the fewest multiple of it whose blocks have at most max-rows rows."""
+        t = self.threads_for(rows)
+        if self.max_rows and rows // t > self.max_rows:
+            for b in range(t, rows + 1, t):
+                if rows % b == 0 and rows // b <= self.max_rows:
+                    return b
+        return t
+
     def run_on_function(self, func: AnyOp) -> None:
-        if self.num_threads == 1 or not func.regions[0].blocks:
+        if (self.num_threads == 1 and not self.max_rows) or not func.regions[0].blocks:
             return
         work = func.operation.clone(ir.InsertionPoint(func))
         try:
@@ -355,9 +369,10 @@ class FormRowThreads(Pass):
             rows = analysis.rows or 0
             if function_work(analysis.ops) < self.min_work:
                 raise Refusal(f"too little work to pay for threads (min-work {self.min_work})", work)
-            threads = self.threads_for(rows)
+            threads = self.blocks_for(rows)
             if threads == 1:
-                raise Refusal(f"{rows} rows cannot be split into blocks of at least {self.min_rows}", work)
+                raise Refusal(f"{rows} rows cannot be split into blocks of at least {self.min_rows}"
+                              + (f" and at most {self.max_rows}" if self.max_rows else ""), work)
             body = work.regions[0].blocks[0]
             ret = body.operations[len(body.operations) - 1]
             if len(ret.operands):

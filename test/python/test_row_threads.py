@@ -171,3 +171,8 @@ def test_threads_for_takes_a_divisor():
     assert FormRowThreads(num_threads=3).threads_for(256) == 2
     assert FormRowThreads(num_threads=8, min_rows=64).threads_for(256) == 4
     assert FormRowThreads(num_threads=4).threads_for(1) == 1
+    # max-rows: more blocks than threads (a multiple of them) once a block would exceed it
+    assert FormRowThreads(num_threads=4, max_rows=64).blocks_for(256) == 4
+    assert FormRowThreads(num_threads=4, max_rows=64).blocks_for(1024) == 16
+    assert FormRowThreads(num_threads=1, max_rows=64).blocks_for(256) == 4
+    assert FormRowThreads(num_threads=1, max_rows=64).blocks_for(64) == 1

@@ -1,6 +1,8 @@
 // RUN: hexopt run -p 'builtin.module(form-row-threads{num-threads=4 min-work=0})' %s | filecheck %s
 // RUN: hexopt run -p 'builtin.module(form-row-threads{num-threads=4})' %s | filecheck %s --check-prefix=WORK
 // RUN: hexopt run -p 'builtin.module(form-row-threads{num-threads=3 min-work=0})' %s | filecheck %s --check-prefix=THREE
+// RUN: hexopt run -p 'builtin.module(form-row-threads{num-threads=1 max-rows=4 min-work=0})' %s | filecheck %s --check-prefix=SEQ
+// RUN: hexopt run -p 'builtin.module(form-row-threads{num-threads=2 max-rows=2 min-work=0})' %s | filecheck %s --check-prefix=MAX
 // With strict, each refused function (one chunk at a time) fails with its reason:
 // RUN: %python -c "import sys; print(open(sys.argv[1]).read().split('\n// -----\n')[int(sys.argv[2])])" %s 2 | not hexopt run -p 'builtin.module(form-row-threads{min-work=0 strict=true})' - 2>&1 | filecheck %s --check-prefix=ERR2
 // RUN: %python -c "import sys; print(open(sys.argv[1]).read().split('\n// -----\n')[int(sys.argv[2])])" %s 3 | not hexopt run -p 'builtin.module(form-row-threads{min-work=0 strict=true})' - 2>&1 | filecheck %s --check-prefix=ERR3
@@ -42,6 +44,12 @@
 // CHECK-NEXT:    return
 // THREE-LABEL: func.func @online(
 // THREE:         scf.forall (%{{.*}}) = (0) to (8) step (4)
+// One thread, blocks of at most 4 rows (row locality): 2 blocks.
+// SEQ-LABEL: func.func @online(
+// SEQ:         scf.forall (%{{.*}}) = (0) to (8) step (4)
+// Two threads, blocks of at most 2 rows: 4 blocks, more than threads.
+// MAX-LABEL: func.func @online(
+// MAX:         scf.forall (%{{.*}}) = (0) to (8) step (2)
 func.func @online(%q: memref<*xf32>, %k: memref<*xf32>, %out: memref<*xf32>) {
   %c0 = arith.constant 0 : index
   %c4 = arith.constant 4 : index
