@@ -2,8 +2,8 @@
 """Performance of flash attention (hexopt.kernels.flash_attention; the seed is 1x1x1024x64 f32, grid (4,)):
 host JIT against torch and numpy, thread scaling, the cost as N_CTX grows, and the Hexagon figures.
 
-What it measures, in one process (all host variants of one table interleaved round by round, the order
-rotating every round; medians of --runs after --warmup):
+What it measures, in one process (all host variants of one table interleaved round by round, in a new random
+order every round; medians of --runs after --warmup; idle torch OpenMP workers sleep, OMP_WAIT_POLICY=PASSIVE):
 
 - **Machine.** The peak it derives: cores x FMA units x vector lanes x clock. The clock is measured with a
   chain of dependent integer adds (one per cycle), the FMA units as the measured rate of independent
@@ -111,16 +111,21 @@ def measure_peak(work: Path) -> dict:
 Timer = Callable[[], float]
 
 
-def interleaved(timers: dict[str, Timer], runs: int, warmup: int) -> dict[str, list[float]]:
-    """Run every timer `warmup` times, then `runs` rounds of one run each; the order rotates every round
-    (the first slot of a round measured slower: the async workers of the previous kernel wind down)."""
+def interleaved(timers: dict[str, Timer], runs: int, warmup: int, seed: int = 0) -> dict[str, list[float]]:
+    """Run every timer `warmup` times, then `runs` rounds of one run each, in a new random order every round: a
+    variant measures slower right after one whose threads are still busy (numpy's OpenBLAS threads spin after
+    a call), and a fixed or rotating order would charge that to the same variant every time."""
+    import random
+
     for _ in range(warmup):
         for fn in timers.values():
             fn()
     names = list(timers)
+    order = random.Random(seed)
     samples: dict[str, list[float]] = {n: [] for n in names}
-    for r in range(runs):
-        for name in names[r % len(names):] + names[: r % len(names)]:
+    for _ in range(runs):
+        order.shuffle(names)
+        for name in names:
             samples[name].append(timers[name]())
     return samples
 
@@ -642,6 +647,11 @@ def main() -> None:
     ap.add_argument("--markdown", type=Path, default=None, help="write the run's tables as markdown here")
     args = ap.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    # torch's OpenMP workers spin for a while after each parallel region (GNU: OMP_WAIT_POLICY, Intel:
+    # KMP_BLOCKTIME) and take the cores from whatever runs next, hexopt's threads included; hexopt's async
+    # workers sleep when idle. Idle torch workers sleep too, unless the caller chose otherwise.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    os.environ.setdefault("KMP_BLOCKTIME", "0")
     sets = parse_sets(args.sets)
     if os.environ.get("OPENBLAS_CORETYPE"):
         print(f"note: OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} is set: numpy's BLAS runs that core's "
