@@ -5,7 +5,8 @@ host JIT against torch and numpy, thread scaling, the cost as N_CTX grows, and t
 What it measures, in one process (all host variants of one table interleaved round by round, in a new random
 order every round; medians of --runs after --warmup; idle torch OpenMP workers sleep, OMP_WAIT_POLICY=PASSIVE):
 
-- **Machine.** The peak it derives: cores x FMA units x vector lanes x clock. The clock is measured with a
+- **Machine.** The peak it derives: cores x FMA units x vector lanes x clock, and the parallel capacity the
+  machine gives at the time (the same FMA chains on every CPU at once, over one core). The clock is measured with a
   chain of dependent integer adds (one per cycle), the FMA units as the measured rate of independent
   512-bit (or 256-bit without AVX-512) FMAs divided by that clock; both are the best of 200 short runs of
   a small C program (tools/peak/peak.c, built with the host C compiler), as other load only slows a run.
@@ -92,7 +93,7 @@ def measure_peak(work: Path) -> dict:
         out["error"] = "no C compiler or not x86-64: peak not measured"
         return out
     exe = work / "peak"
-    proc = subprocess.run([cc, "-O2", *(["-DHAVE_AVX512"] if avx512 else []), "-o", str(exe), str(PEAK_SRC)],
+    proc = subprocess.run([cc, "-O2", *(["-DHAVE_AVX512"] if avx512 else []), "-o", str(exe), str(PEAK_SRC), "-lpthread"],
                           capture_output=True, text=True)
     if proc.returncode:
         out["error"] = f"building tools/peak/peak.c failed: {proc.stderr.strip()[:200]}"
@@ -103,7 +104,8 @@ def measure_peak(work: Path) -> dict:
     units = max(1, round(fma_per_cycle))
     per_core = units * out["lanes_f32"] * 2 * ghz
     out.update({"ghz": ghz, "fma_per_cycle": fma_per_cycle, "fma_units": units, "fma_gflops_measured":
-                float(vals["fma_gflops"]), "peak_gflops_per_core": per_core, "peak_gflops": per_core * cores})
+                float(vals["fma_gflops"]), "peak_gflops_per_core": per_core, "peak_gflops": per_core * cores,
+                "parallel_capacity": float(vals["parallel"]), "parallel_capacity_best": float(vals["parallel_best"])})
     return out
 
 
@@ -382,6 +384,9 @@ def print_machine(peak: dict) -> None:
           f"-> {peak['fma_units']} FMA units")
     print(f"  peak = {peak['cores']} cores x {peak['fma_units']} FMA units x {peak['lanes_f32']} lanes x 2 flops x "
           f"{peak['ghz']:.2f} GHz = {peak['peak_gflops']:.0f} GFLOP/s ({peak['peak_gflops_per_core']:.0f} per core)")
+    print(f"  parallel capacity now: FMA chains on all {peak['cores']} CPUs at once ran {peak['parallel_capacity']:.2f}x "
+          f"one core's rate (median of 21 tries; best {peak['parallel_capacity_best']:.2f}x): a VM's vCPUs can share "
+          "physical cores with other load, and thread speedups cannot exceed it")
 
 
 def _cores_of(name: str, row: dict, cores: int) -> int:
