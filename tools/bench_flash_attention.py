@@ -261,7 +261,7 @@ def bench_sizes(args, torch: Torch | None) -> dict:
             timers["torch 1 thread"] = torch.timer(q, k, v, shape.scale, 1)
         samples = interleaved(timers, args.runs, args.warmup)
         gflop = flops(n_ctx, D_HEAD) / 1e9
-        out[n_ctx] = {name: {"median_us": statistics.median(xs), "samples_us": xs,
+        out[n_ctx] = {name: {"median_us": statistics.median(xs), "min_us": min(xs), "samples_us": xs,
                              "us_per_gflop": statistics.median(xs) / gflop, "allclose": checks.get(name)}
                       for name, xs in samples.items()}
     return out
@@ -445,7 +445,9 @@ def print_sizes(sizes: dict) -> None:
                                         for n in names))
     for n in names:
         per = [row[n]["us_per_gflop"] for row in sizes.values()]
-        print(f"  {n}: time per FLOP, largest / smallest size = {per[-1] / per[0]:.2f}")
+        best = [min(row[n]["samples_us"]) / (flops(k, D_HEAD) / 1e9) for k, row in sizes.items()]
+        print(f"  {n}: time per FLOP, largest / smallest size = {per[-1] / per[0]:.2f} (medians), "
+              f"{best[-1] / best[0]:.2f} (best runs)")
 
 
 def print_hexagon(h: dict) -> None:
@@ -501,8 +503,10 @@ def markdown(report: dict) -> str:
         out.append("| N_CTX | " + " | ".join(names) + " |")
         out.append("| ---: | " + " | ".join("---:" for _ in names) + " |")
         for n_ctx, row in sizes.items():
-            out.append(f"| {n_ctx} | " + " | ".join(f"{_fmt_us(row[n]['median_us'])} ({row[n]['us_per_gflop']:.0f} us/GFLOP)"
-                                                   for n in names) + " |")
+            gf = flops(int(n_ctx), D_HEAD) / 1e9
+            out.append(f"| {n_ctx} | " + " | ".join(
+                f"{_fmt_us(row[n]['median_us'])}, {gf / (row[n]['median_us'] * 1e-6):.0f} GFLOP/s "
+                f"(best {gf / (min(row[n]['samples_us']) * 1e-6):.0f})" for n in names) + " |")
         out.append("")
     h = report.get("hexagon")
     if h:
@@ -650,7 +654,20 @@ def main() -> None:
     ap.add_argument("--plots", type=Path, default=None, help="write the PNG plots into this directory")
     ap.add_argument("--json", type=Path, default=None, help="write every figure (and raw samples) here")
     ap.add_argument("--markdown", type=Path, default=None, help="write the run's tables as markdown here")
+    ap.add_argument("--from-json", type=Path, default=None,
+                    help="measure nothing: write --plots and --markdown from a run saved with --json")
     args = ap.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        saved["sizes"] = {int(k): v for k, v in saved.get("sizes", {}).items()}
+        for row in saved.get("hexagon", {}).get("variants", {}).values():
+            row["per_thread"] = {int(k): v for k, v in row["per_thread"].items()}
+        if args.plots:
+            for path in plot(saved, args.plots):
+                print(f"wrote {path}")
+        if args.markdown:
+            args.markdown.write_text(markdown(saved) + "\n")
+        return
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     # torch's OpenMP workers spin for a while after each parallel region (GNU: OMP_WAIT_POLICY, Intel:
     # KMP_BLOCKTIME) and take the cores from whatever runs next, hexopt's threads included; hexopt's async
