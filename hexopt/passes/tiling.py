@@ -90,6 +90,11 @@ class HexagonTiling(Pass):
         rows = [d for d, k in enumerate(kinds[:-1]) if k == L.PARALLEL]
         if rows and self.contraction_rows > 1 and ranges[rows[-1]] % self.contraction_rows == 0:
             sizes[rows[-1]] = self.contraction_rows
+        elif not rows:
+            # No other parallel loop (a row max or row sum of a transposed tensor): up to contraction-rows vectors
+            # along the innermost loop, so that several independent accumulators hide the add/max latency.
+            chunks = max(c for c in range(1, self.contraction_rows + 1) if ranges[-1] % (c * inner) == 0)
+            sizes[-1] = inner * chunks
         return sizes
 
     def plan(self, op: AnyOp) -> TilePlan | None:

@@ -74,10 +74,7 @@ class ContractionPlan:
     dims: list[list[int]]
     elem: AnyType
     block: AnyOp
-
-    @property
-    def lanes(self) -> int:
-        return self.ranges[-1]
+    lanes: int  # the vector length; the innermost loop is a whole number of vectors (one, or several without rows)
 
 
 def plan_contraction(op: AnyOp, vector_bytes: int) -> ContractionPlan | None:
@@ -88,11 +85,13 @@ def plan_contraction(op: AnyOp, vector_bytes: int) -> ContractionPlan | None:
     if tile is None:
         return None
     ranges, kinds = tile.ranges, tile.kinds
-    if ranges[-1] != tile.lanes or kinds[-1] != L.PARALLEL or kinds.count(L.REDUCTION) != 1:
+    if ranges[-1] % tile.lanes or kinds[-1] != L.PARALLEL or kinds.count(L.REDUCTION) != 1:
         return None
     red = kinds.index(L.REDUCTION)
-    rows = [d for d, k in enumerate(kinds[:-1]) if k == L.PARALLEL]
-    n_acc = 1
+    rows = [d for d, k in enumerate(kinds[:-1]) if k == L.PARALLEL and ranges[d] > 1]
+    if rows and ranges[-1] != tile.lanes:
+        return None  # several vectors along the innermost loop only for tiles without rows (a row max of S^T)
+    n_acc = ranges[-1] // tile.lanes
     for d in rows:
         n_acc *= ranges[d]
     if ranges[red] < 2 or n_acc > MAX_ACCUMULATORS:
@@ -109,7 +108,7 @@ def plan_contraction(op: AnyOp, vector_bytes: int) -> ContractionPlan | None:
             return None
         if isinstance(body_op.results[0].type, ir.ShapedType):
             return None
-    return ContractionPlan(ranges, red, rows, dims, op.results[0].type.element_type, L.body(op))
+    return ContractionPlan(ranges, red, rows, dims, op.results[0].type.element_type, L.body(op), tile.lanes)
 
 
 @dataclass(frozen=True)
@@ -286,10 +285,12 @@ def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
         b = _Builder(plan.lanes)
         row_points = []
         for coords in itertools.product(*[range(plan.ranges[d]) for d in plan.rows]):
-            point = {d: b.const(0) for d in range(n)}
-            for d, c in zip(plan.rows, coords, strict=True):
-                point[d] = b.const(c)
-            row_points.append(point)
+            for chunk in range(plan.ranges[inner] // plan.lanes):
+                point = {d: b.const(0) for d in range(n)}
+                for d, c in zip(plan.rows, coords, strict=True):
+                    point[d] = b.const(c)
+                point[inner] = b.const(chunk * plan.lanes)
+                row_points.append(point)
         if fill is not None:
             start = vector.broadcast(b.vtype(plan.elem), fill.operands[0])
             accs = [start for _ in row_points]
