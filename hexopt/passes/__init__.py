@@ -18,6 +18,8 @@ REGISTRY: dict[str, str] = {
     "hexagon-fusion": "hexopt.passes.fusion:HexagonFusion",
     "split-reduce-generic": "hexopt.passes.split_reduce:SplitReduceGeneric",
     "form-virtual-threads": "hexopt.passes.virtual_threads:FormVirtualThreads",
+    "form-row-threads": "hexopt.passes.row_threads:FormRowThreads",
+    "commute-transposed-contractions": "hexopt.passes.commute_contractions:CommuteTransposedContractions",
     "hexagon-tiling": "hexopt.passes.tiling:HexagonTiling",
     "hexagon-vectorization": "hexopt.passes.vectorization:HexagonVectorization",
     "hexagon-fast-math": "hexopt.passes.fast_math:HexagonFastMath",

@@ -1,15 +1,27 @@
-"""hexagon-tiling: tile tensor linalg ops to one HVX vector on the innermost loop."""
+"""hexagon-tiling: tile tensor linalg ops to one HVX vector on the innermost loop.
+
+With register-accumulators, a contraction whose output starts as a `linalg.fill` of a constant (QKᵀ and
+PV start from zeros) also gets the fill fused into its tiles (`fill-destinations`): each tile fills its
+own output slice, and the tile loops start from a `tensor.empty`. hexagon-vectorization then starts the
+tile's accumulator registers from the constant and never reads the output before writing it. Otherwise
+bufferization copies the shared zero-filled buffer into the output buffer before every contraction (two
+64 KB copies per KV block in the seed). Upstream's `transform.structured.fuse` fuses such a destination
+fill the same way, but it also fuses every producer of the inputs (the Kᵀ transpose into each QKᵀ tile,
+the exp of P into each PV tile), which recomputes them per tile; it has no control over which producers.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AnyOp
+from hexopt.ir import AnyOp, AnyValue, ir, tensor, walk_ops
 
 from . import _linalg as L
 from ._transform import Script, run_on_targets
 from .base import Pass, option, power_of_two
+
+_FILL_DESTINATION = "hexopt.fill_destination"
 
 
 @dataclass(frozen=True)
@@ -20,6 +32,7 @@ class TilePlan:
     sizes: tuple[int, ...]
     split_dim: int = -1
     split_at: int = 0
+    fuse_fill: bool = False  # the output is a fill: fill each tile's slice instead (fill-destinations)
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,9 @@ class HexagonTiling(Pass):
     # At most 16: hexagon-vectorization keeps at most 16 output vectors in registers (HVX has 32).
     contraction_rows: int = option(4, "with register-accumulators: output rows per contraction tile (register "
                                       "blocking; used when it divides the row range, else 1)", min=1, max=16)
+    fill_destinations: bool = option(True, "with register-accumulators: a contraction whose output is a fill of a "
+                                           "constant fills each tile's slice (its accumulators then start from the "
+                                           "constant) instead of reading a filled buffer that bufferization copies")
 
     def tile_sizes(self, op: AnyOp) -> list[int] | None:
         """[1, ..., 1, inner] for `op`, or None when the op is left alone."""
@@ -74,6 +90,11 @@ class HexagonTiling(Pass):
         rows = [d for d, k in enumerate(kinds[:-1]) if k == L.PARALLEL]
         if rows and self.contraction_rows > 1 and ranges[rows[-1]] % self.contraction_rows == 0:
             sizes[rows[-1]] = self.contraction_rows
+        elif not rows:
+            # No other parallel loop (a row max or row sum of a transposed tensor): up to contraction-rows vectors
+            # along the innermost loop, so that several independent accumulators hide the add/max latency.
+            chunks = max(c for c in range(1, self.contraction_rows + 1) if ranges[-1] % (c * inner) == 0)
+            sizes[-1] = inner * chunks
         return sizes
 
     def plan(self, op: AnyOp) -> TilePlan | None:
@@ -86,24 +107,87 @@ class HexagonTiling(Pass):
             return None
         rest = ranges[-1] % sizes[-1] if sizes[-1] else 0
         if not rest:
-            return TilePlan(tuple(sizes))
+            return TilePlan(tuple(sizes), fuse_fill=self.fuses_fill(op, sizes))
         if not self.split:
             return None
         # [0, N - rest) gets tiled, [N - rest, N) stays a small untiled op.
         return TilePlan(tuple(sizes), len(ranges) - 1, ranges[-1] - rest)
 
+    def fuses_fill(self, op: AnyOp, sizes: list[int]) -> bool:
+        """Whether `op` is a contraction tiled with its reductions whole (each tile computes its outputs from
+        start to end) whose output is a linalg.fill of a scalar on tensors."""
+        if not (self.register_accumulators and self.fill_destinations and L.is_generic(op)):
+            return False
+        kinds = L.iterator_kinds(op)
+        if L.REDUCTION not in kinds or kinds[-1] != L.PARALLEL or len(op.results) != 1:
+            return False
+        if any(size != 0 for size, kind in zip(sizes, kinds, strict=True) if kind == L.REDUCTION):
+            return False
+        fill = L.defining_op(L.outputs(op)[0])
+        return fill is not None and fill.name == "linalg.fill" and L.has_tensor_semantics(fill)
+
     def apply(self, module: AnyOp) -> None:
-        targets = []
-        for i, op in enumerate(L.structured_ops(module)):
+        plans = []
+        for op in L.structured_ops(module):
             plan = self.plan(op)
-            if plan is not None:
+            if plan is not None and plan.fuse_fill:
+                _own_fill(op)  # the contraction's output fill gets no other user; it is not tiled itself
+            plans.append((op, plan))
+        fused_fills = {L.defining_op(L.outputs(op)[0]) for op, plan in plans if plan is not None and plan.fuse_fill}
+        targets = []
+        for i, (op, plan) in enumerate(plans):
+            if plan is not None and op not in fused_fills:
                 # A split handle holds one op: split ops are matched one by one (the index keeps keys apart).
                 targets.append((op, (plan, i if plan.split_dim >= 0 else -1)))
         run_on_targets(module, targets, _build)
+        for op in walk_ops(module, lambda o: _FILL_DESTINATION in o.attributes):
+            del op.attributes[_FILL_DESTINATION]
+            fuse_fill_destination(op)
 
 
 def _build(script: Script, handle: str, key: tuple[TilePlan, int]) -> None:
     plan = key[0]
     if plan.split_dim >= 0:
         handle, _rest = script.split(handle, plan.split_dim, plan.split_at)
-    script.tile_using_for(handle, plan.sizes)
+    tiled, _loops = script.tile_using_for(handle, plan.sizes)
+    if plan.fuse_fill:
+        script.annotate(tiled, _FILL_DESTINATION)
+
+
+def _own_fill(op: AnyOp) -> None:
+    """Give the contraction `op` a copy of its output fill if others use that fill too."""
+    out = L.outputs(op)[0]
+    fill = L.defining_op(out)
+    if fill is not None and len(list(out.uses)) > 1:
+        copy = fill.clone(ir.InsertionPoint(op))
+        op.operands[L.num_inputs(op)] = copy.results[0]
+
+
+def fuse_fill_destination(op: AnyOp) -> None:
+    """`op` is a contraction tile whose output is a slice of the tile loops' iter_args, which start from a
+    fill: fill the slice in the tile instead, and start the outermost loop from the fill's tensor.empty."""
+    n_in = L.num_inputs(op)
+    sliced = L.defining_op(op.operands[n_in])
+    if sliced is None or sliced.name != "tensor.extract_slice":
+        return
+    value: AnyValue = sliced.operands[0]
+    outermost: tuple[AnyOp, int] | None = None
+    while isinstance(value.owner, ir.Block) and value.owner.owner.name == "scf.for":
+        loop = value.owner.owner
+        index = value.arg_number - 1  # block argument 0 is the induction variable
+        if index < 0:
+            return
+        outermost = (loop, 3 + index)  # operands: lb, ub, step, inits
+        value = loop.operands[3 + index]
+    fill = L.defining_op(value)
+    if outermost is None or fill is None or fill.name != "linalg.fill" or len(list(value.uses)) != 1:
+        return
+    loop, operand = outermost
+    with loop.location, ir.InsertionPoint(loop):
+        t = ir.RankedTensorType(value.type)
+        loop.operands[operand] = tensor.EmptyOp(list(t.shape), t.element_type).result
+    tile_fill = fill.clone(ir.InsertionPoint(op))
+    tile_fill.operands[1] = sliced.results[0]
+    tile_fill.results[0].set_type(sliced.results[0].type)
+    op.operands[n_in] = tile_fill.results[0]
+    fill.erase()

@@ -74,10 +74,7 @@ class ContractionPlan:
     dims: list[list[int]]
     elem: AnyType
     block: AnyOp
-
-    @property
-    def lanes(self) -> int:
-        return self.ranges[-1]
+    lanes: int  # the vector length; the innermost loop is a whole number of vectors (one, or several without rows)
 
 
 def plan_contraction(op: AnyOp, vector_bytes: int) -> ContractionPlan | None:
@@ -88,11 +85,13 @@ def plan_contraction(op: AnyOp, vector_bytes: int) -> ContractionPlan | None:
     if tile is None:
         return None
     ranges, kinds = tile.ranges, tile.kinds
-    if ranges[-1] != tile.lanes or kinds[-1] != L.PARALLEL or kinds.count(L.REDUCTION) != 1:
+    if ranges[-1] % tile.lanes or kinds[-1] != L.PARALLEL or kinds.count(L.REDUCTION) != 1:
         return None
     red = kinds.index(L.REDUCTION)
-    rows = [d for d, k in enumerate(kinds[:-1]) if k == L.PARALLEL]
-    n_acc = 1
+    rows = [d for d, k in enumerate(kinds[:-1]) if k == L.PARALLEL and ranges[d] > 1]
+    if rows and ranges[-1] != tile.lanes:
+        return None  # several vectors along the innermost loop only for tiles without rows (a row max of S^T)
+    n_acc = ranges[-1] // tile.lanes
     for d in rows:
         n_acc *= ranges[d]
     if ranges[red] < 2 or n_acc > MAX_ACCUMULATORS:
@@ -109,7 +108,7 @@ def plan_contraction(op: AnyOp, vector_bytes: int) -> ContractionPlan | None:
             return None
         if isinstance(body_op.results[0].type, ir.ShapedType):
             return None
-    return ContractionPlan(ranges, red, rows, dims, op.results[0].type.element_type, L.body(op))
+    return ContractionPlan(ranges, red, rows, dims, op.results[0].type.element_type, L.body(op), tile.lanes)
 
 
 @dataclass(frozen=True)
@@ -263,22 +262,41 @@ def _clone_body_on_vectors(block: AnyOp, env: dict[AnyValue, AnyValue], b: _Buil
     return env[ops[-1].operands[0]]
 
 
+def _scalar_fill(value: AnyValue) -> AnyOp | None:
+    """The linalg.fill of a scalar on tensors that defines `value` and has no other user, or None."""
+    fill = L.defining_op(value)
+    if fill is None or fill.name != "linalg.fill" or not L.has_tensor_semantics(fill):
+        return None
+    if len(list(value.uses)) != 1 or isinstance(fill.operands[0].type, ir.ShapedType):
+        return None
+    return fill
+
+
 def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
     """Rewrite the tile into one scf.for over the reduction loop whose iter_args are the tile's output
     vectors: each is read once before the loop and written once after it (the reference order reads and
-    writes it on every reduction step)."""
+    writes it on every reduction step). When the tile's output is a fill (hexagon-tiling's
+    fill-destinations), the vectors start from the fill's constant and the fill is dropped."""
     n, inner, block = len(plan.ranges), len(plan.ranges) - 1, plan.block
     n_in = len(op.operands) - 1
     out = op.operands[n_in]
+    fill = _scalar_fill(out)
     with ir.InsertionPoint(op), op.location:
         b = _Builder(plan.lanes)
         row_points = []
         for coords in itertools.product(*[range(plan.ranges[d]) for d in plan.rows]):
-            point = {d: b.const(0) for d in range(n)}
-            for d, c in zip(plan.rows, coords, strict=True):
-                point[d] = b.const(c)
-            row_points.append(point)
-        accs = [_read_operand(b, out, plan.dims[-1], p, plan.elem, inner) for p in row_points]
+            for chunk in range(plan.ranges[inner] // plan.lanes):
+                point = {d: b.const(0) for d in range(n)}
+                for d, c in zip(plan.rows, coords, strict=True):
+                    point[d] = b.const(c)
+                point[inner] = b.const(chunk * plan.lanes)
+                row_points.append(point)
+        if fill is not None:
+            start = vector.broadcast(b.vtype(plan.elem), fill.operands[0])
+            accs = [start for _ in row_points]
+            out = fill.operands[1]  # written whole below: the fill's values are never read
+        else:
+            accs = [_read_operand(b, out, plan.dims[-1], p, plan.elem, inner) for p in row_points]
         # Scalars the body takes from outside are broadcast once, before the loop.
         outside = {v: vector.broadcast(b.vtype(v.type), v) for v in _outside_values(op, block)}
         loop = scf.ForOp(b.const(0), b.const(plan.ranges[plan.red]), b.const(1), accs)
@@ -297,6 +315,8 @@ def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
         for point, vec in zip(row_points, loop.results, strict=True):
             result = b.write(vec, result, [point[d] for d in plan.dims[-1]])
     _replace(op, result)
+    if fill is not None:
+        fill.erase()
 
 
 # --- the pass ------------------------------------------------------------------------------------

@@ -347,6 +347,9 @@ def _substitute(value: Any, env: _Env, used: list[str], err: Any) -> Any:
 
 def _condition(expr: Any, env: _Env, err: Any) -> bool:
     text = str(expr).strip()
+    parts = re.split(r"\s+and\s+", text)
+    if len(parts) > 1:  # every part must hold (all are checked, so that a typo anywhere is reported)
+        return all([_condition(part, env, err) for part in parts])
     m = re.fullmatch(r"(not\s+|!)?\s*([\w\-]+)", text)
     if m:
         name = m.group(2)
@@ -360,7 +363,7 @@ def _condition(expr: Any, env: _Env, err: Any) -> bool:
             raise err(f"unknown pipeline option '{name}' in condition{did_you_mean(name, list(env.values))}")
         equal = format_value(env.values[name]) == rhs.strip("'\"")
         return equal if op == "==" else not equal
-    raise err(f"cannot read condition '{text}' (use NAME, not NAME, NAME == VALUE or NAME != VALUE)")
+    raise err(f"cannot read condition '{text}' (use NAME, not NAME, NAME == VALUE or NAME != VALUE, joined by and)")
 
 
 def _expand(loader: _Loader, entries: list[tuple[Any, str, tuple[str, ...]]], env: _Env) -> list[PassSpec]:

@@ -21,8 +21,8 @@
 
 // HOST: module attributes {dlti.dl_spec = #dlti.dl_spec<index = 64 : i64>} {
 // HOST: llvm.func @attention_fwd_kernel(%arg0: i32 {tt.divisibility = 16 : i32}, %arg1: i64, %arg2: !llvm.ptr, %arg3: i64, %arg4: !llvm.ptr, %arg5: i64, %arg6: !llvm.ptr, %arg7: i64, %arg8: !llvm.ptr, %arg9: i32, %arg10: i32, %arg11: i32, %arg12: i32, %arg13: i32, %arg14: i32)
-// HOST: vector<32xf32>
 // HOST: llvm.func @_mlir_ciface_attention_fwd_kernel(
+// HOST: vector<32xf32>
 
 // BASE: module attributes {dlti.dl_spec = #dlti.dl_spec<index = 64 : i64>} {
 // BASE-NOT: vector<

@@ -46,16 +46,19 @@ func.func @qk(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32
   return %r : tensor<64x64xf32>
 }
 
-// The seed's row max, (reduction, parallel) over the transposed view: one running maximum vector per
-// 32 rows stays in a register across the 64 columns (still a strided read of each column).
+// The seed's row max, (reduction, parallel) over the transposed view: running maximum vectors of 32 rows
+// stay in registers across the 64 columns (still a strided read of each column). With no other parallel
+// loop, a tile holds contraction-rows (4) vectors along the rows: 4 independent accumulators.
 // CHECK-LABEL: func.func @row_max(
-// CHECK:         scf.for %[[RI:[a-z0-9]+]] = %{{.*}} to %{{.*}} step %c32
+// CHECK:         scf.for %[[RI:[a-z0-9]+]] = %{{.*}} to %{{.*}} step %c128
 // CHECK:           %[[INIT:.*]] = vector.transfer_read %{{.*}}[%[[RI]]]
-// CHECK:           scf.for %[[RK:[a-z0-9]+]] = %c0 to %c64 step %c1 iter_args(%[[M:[a-z0-9]+]] = %[[INIT]]) -> (vector<32xf32>)
+// CHECK-COUNT-3:   vector.transfer_read
+// CHECK:           scf.for %[[RK:[a-z0-9]+]] = %c0 to %c64 step %c1 iter_args(%[[M:[a-z0-9]+]] = %[[INIT]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // CHECK:             %[[COL:.*]] = vector.transfer_read %{{.*}}[%[[RI]], %[[RK]]], %{{.*}} {in_bounds = [true], permutation_map = #{{.*}}} : tensor<256x64xf32>, vector<32xf32>
 // CHECK:             %[[MAX:.*]] = arith.maxnumf %[[COL]], %[[M]] : vector<32xf32>
-// CHECK:             scf.yield %[[MAX]] : vector<32xf32>
-// CHECK:           vector.transfer_write
+// CHECK-COUNT-3:     arith.maxnumf
+// CHECK:             scf.yield %[[MAX]], %{{.*}}, %{{.*}}, %{{.*}} : vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>
+// CHECK-COUNT-4:   vector.transfer_write
 func.func @row_max(%s: tensor<256x64xf32>, %init: tensor<256xf32>) -> tensor<256xf32> {
   %r = linalg.generic {indexing_maps = [#t, #r], iterator_types = ["reduction", "parallel"]}
       ins(%s : tensor<256x64xf32>) outs(%init : tensor<256xf32>) {
