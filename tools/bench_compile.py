@@ -54,8 +54,12 @@ def mlir_opt() -> str | None:
 
 def _mlir_opt_pass_seconds(tool: str, pipeline: str, input_path: Path) -> float:
     """mlir-opt's time for `pipeline` on `input_path`: its Total Execution Time less Parser and Output."""
-    proc = subprocess.run([tool, f"--pass-pipeline={pipeline}", str(input_path), "-o", "/dev/null", "--mlir-timing"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [tool, f"--pass-pipeline={pipeline}", str(input_path), "-o", "/dev/null", "--mlir-timing"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     total = parser = output = 0.0
     for line in proc.stderr.splitlines():
         m = re.match(r"\s*([\d.]+) \(\s*[\d.]+%\)\s+(\S.*)$", line)
@@ -106,8 +110,22 @@ def compare_upstream(pipeline: str, input_path: Path, runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="hexopt-bench-compile-") as d:
         for r in range(runs):
             dump = Path(d) / f"run{r}"
-            subprocess.run([sys.executable, "-m", "hexopt", "run", pipeline, str(input_path), "-o", "/dev/null",
-                            "--dump-dir", str(dump)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "hexopt",
+                    "run",
+                    pipeline,
+                    str(input_path),
+                    "-o",
+                    "/dev/null",
+                    "--dump-dir",
+                    str(dump),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             timings = json.loads((dump / "timings.json").read_text())
             hexopt_runs.append(sum(timings[i][1] for a, b in segments for i in range(a, b)))
             total = 0.0
@@ -118,21 +136,35 @@ def compare_upstream(pipeline: str, input_path: Path, runs: int) -> dict:
                 total += seconds
             mlir_runs.append(total)
     h, m = statistics.median(hexopt_runs), statistics.median(mlir_runs)
-    return {"segments": len(segments), "passes": sum(b - a for a, b in segments),
-            "hexopt_s": h, "mlir_opt_s": m, "ratio": h / m if m else None,
-            "hexopt_runs_s": hexopt_runs, "mlir_opt_runs_s": mlir_runs,
-            "by_segment": [{"passes": [s.text() for s in specs[a:b]],
-                            "hexopt_s": statistics.median(h for h, _ in per_segment[k]),
-                            "mlir_opt_s": statistics.median(m for _, m in per_segment[k])}
-                           for k, (a, b) in enumerate(segments)]}
+    return {
+        "segments": len(segments),
+        "passes": sum(b - a for a, b in segments),
+        "hexopt_s": h,
+        "mlir_opt_s": m,
+        "ratio": h / m if m else None,
+        "hexopt_runs_s": hexopt_runs,
+        "mlir_opt_runs_s": mlir_runs,
+        "by_segment": [
+            {
+                "passes": [s.text() for s in specs[a:b]],
+                "hexopt_s": statistics.median(h for h, _ in per_segment[k]),
+                "mlir_opt_s": statistics.median(m for _, m in per_segment[k]),
+            }
+            for k, (a, b) in enumerate(segments)
+        ],
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--pipeline", default="hexagon")
-    ap.add_argument("--target-seconds", type=float, default=1.2,
-                    help="the guarded `hexopt run` median must not exceed this (exit 1 otherwise)")
+    ap.add_argument(
+        "--target-seconds",
+        type=float,
+        default=1.2,
+        help="the guarded `hexopt run` median must not exceed this (exit 1 otherwise)",
+    )
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("input", nargs="?", type=Path, default=SEED)
     args = ap.parse_args()
@@ -144,15 +176,15 @@ def main() -> None:
             "hexopt --help": hexopt + ["--help"],
             f"hexopt pipeline show {args.pipeline}": hexopt + ["pipeline", "show", args.pipeline],
             f"hexopt run {args.pipeline} (crash guard on)": hexopt + ["run", args.pipeline, str(args.input), "-o", out],
-            f"hexopt run {args.pipeline} --in-process": hexopt + ["run", args.pipeline, str(args.input), "-o", out,
-                                                                  "--in-process"],
+            f"hexopt run {args.pipeline} --in-process": hexopt
+            + ["run", args.pipeline, str(args.input), "-o", out, "--in-process"],
         }
         samples: dict[str, list[float]] = {name: [] for name in commands}
         names = list(commands)
         for name in names:  # warm-up: page cache, compiled .pyc files
             timed(commands[name])
         for r in range(args.runs):
-            for name in names[r % len(names):] + names[: r % len(names)]:
+            for name in names[r % len(names) :] + names[: r % len(names)]:
                 samples[name].append(timed(commands[name]))
         loads = {name: imports_mlir(cmd) for name, cmd in commands.items()}
     report: dict = {"input": str(args.input), "pipeline": args.pipeline, "runs": args.runs, "commands": {}}
@@ -160,19 +192,27 @@ def main() -> None:
     print(f"{'command':<44} {'median s':>9} {'min s':>7} {'max s':>7}  the CLI process imports mlir")
     for name, xs in samples.items():
         med = statistics.median(xs)
-        report["commands"][name] = {"median_s": med, "min_s": min(xs), "max_s": max(xs), "samples_s": xs,
-                                    "imports_mlir": loads[name]}
+        report["commands"][name] = {
+            "median_s": med,
+            "min_s": min(xs),
+            "max_s": max(xs),
+            "samples_s": xs,
+            "imports_mlir": loads[name],
+        }
         print(f"{name:<44} {med:>9.3f} {min(xs):>7.3f} {max(xs):>7.3f}  {'yes' if loads[name] else 'no'}")
     guarded = report["commands"][f"hexopt run {args.pipeline} (crash guard on)"]["median_s"]
-    print(f"target: guarded run at most {args.target_seconds:.2f} s: {'met' if guarded <= args.target_seconds else 'NOT met'}")
+    verdict = "met" if guarded <= args.target_seconds else "NOT met"
+    print(f"target: guarded run at most {args.target_seconds:.2f} s: {verdict}")
 
     up = compare_upstream(args.pipeline, args.input, max(3, args.runs // 2))
     report["upstream"] = up
     if "error" in up:
         print(f"\nupstream part: {up['error']}")
     else:
-        print(f"\nupstream part of the pipeline ({up['passes']} passes in {up['segments']} runs between hexopt passes), "
-              f"median of {len(up['hexopt_runs_s'])} runs:")
+        print(
+            f"\nupstream part of the pipeline ({up['passes']} passes in {up['segments']} runs between hexopt passes), "
+            f"median of {len(up['hexopt_runs_s'])} runs:"
+        )
         print(f"  hexopt (bindings: PassManager.parse + run + verify per pass)  {up['hexopt_s'] * 1e3:8.1f} ms")
         print(f"  mlir-opt --pass-pipeline (same passes and inputs, no parse/print) {up['mlir_opt_s'] * 1e3:6.1f} ms")
         print(f"  hexopt / mlir-opt                                             {up['ratio']:8.2f}x")

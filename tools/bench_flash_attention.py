@@ -85,7 +85,7 @@ def measure_peak(work: Path) -> dict:
     """Clock, FMA units and peak GFLOP/s of this machine from tools/peak/peak.c (the best of its runs)."""
     cc = shutil.which("gcc") or shutil.which("cc")
     cores = os.cpu_count() or 1
-    flags = open("/proc/cpuinfo").read() if os.path.exists("/proc/cpuinfo") else ""
+    flags = Path("/proc/cpuinfo").read_text() if os.path.exists("/proc/cpuinfo") else ""
     avx512 = " avx512f" in flags
     model = next((ln.split(":", 1)[1].strip() for ln in flags.splitlines() if ln.startswith("model name")), "?")
     out: dict = {"cores": cores, "cpu": model, "lanes_f32": 16 if avx512 else 8}
@@ -93,8 +93,11 @@ def measure_peak(work: Path) -> dict:
         out["error"] = "no C compiler or not x86-64: peak not measured"
         return out
     exe = work / "peak"
-    proc = subprocess.run([cc, "-O2", *(["-DHAVE_AVX512"] if avx512 else []), "-o", str(exe), str(PEAK_SRC), "-lpthread"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [cc, "-O2", *(["-DHAVE_AVX512"] if avx512 else []), "-o", str(exe), str(PEAK_SRC), "-lpthread"],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode:
         out["error"] = f"building tools/peak/peak.c failed: {proc.stderr.strip()[:200]}"
         return out
@@ -103,9 +106,18 @@ def measure_peak(work: Path) -> dict:
     ghz, fma_per_cycle = float(vals["ghz"]), float(vals["fma_per_cycle"])
     units = max(1, round(fma_per_cycle))
     per_core = units * out["lanes_f32"] * 2 * ghz
-    out.update({"ghz": ghz, "fma_per_cycle": fma_per_cycle, "fma_units": units, "fma_gflops_measured":
-                float(vals["fma_gflops"]), "peak_gflops_per_core": per_core, "peak_gflops": per_core * cores,
-                "parallel_capacity": float(vals["parallel"]), "parallel_capacity_best": float(vals["parallel_best"])})
+    out.update(
+        {
+            "ghz": ghz,
+            "fma_per_cycle": fma_per_cycle,
+            "fma_units": units,
+            "fma_gflops_measured": float(vals["fma_gflops"]),
+            "peak_gflops_per_core": per_core,
+            "peak_gflops": per_core * cores,
+            "parallel_capacity": float(vals["parallel"]),
+            "parallel_capacity_best": float(vals["parallel_best"]),
+        }
+    )
     return out
 
 
@@ -182,8 +194,11 @@ def seed_variants(sets: dict[str, str], compare: list[str]) -> list[tuple[str, s
         ("hexopt host, 1 thread", "host", {**sets, "multi-threading": "false"}),
         ("hexopt host, 2 row threads", "host", {**sets, "num-threads": "2"}),
         ("hexopt host, 8 row threads", "host", {**sets, "num-threads": "8"}),
-        ("hexopt host, per-op threads (row-threads=false)", "host", {**sets, "row-threads": "false",
-                                                                     "commute-contractions": "false"}),
+        (
+            "hexopt host, per-op threads (row-threads=false)",
+            "host",
+            {**sets, "row-threads": "false", "commute-contractions": "false"},
+        ),
         ("hexopt baseline", "baseline", {}),
     ]
     for item in compare:
@@ -205,8 +220,13 @@ def bench_seed(args, sets: dict[str, str], torch: Torch | None) -> dict:
         argv = [0, q, k, v, out]
         timers[label] = hexopt_timer(text, pipeline, values, argv, (GRID,))
         timers[label]()  # also the check run
-        rows[label] = {"max_abs_err": float(np.abs(out - want).max()), "pipeline": pipeline, "set": values,
-                       "allclose": bool(np.allclose(out, want, rtol=RTOL, atol=ATOL)), "kind": "hexopt"}
+        rows[label] = {
+            "max_abs_err": float(np.abs(out - want).max()),
+            "pipeline": pipeline,
+            "set": values,
+            "allclose": bool(np.allclose(out, want, rtol=RTOL, atol=ATOL)),
+            "kind": "hexopt",
+        }
     q2, k2, v2 = (x.reshape(N_CTX, D_HEAD) for x in (q, k, v))
 
     def time_numpy() -> float:
@@ -215,20 +235,25 @@ def bench_seed(args, sets: dict[str, str], torch: Torch | None) -> dict:
         return (time.perf_counter() - t0) * 1e6
 
     timers["numpy float32"] = time_numpy
-    rows["numpy float32"] = {"max_abs_err": float(np.abs(numpy_attention(q2, k2, v2, SCALE) - want[0, 0]).max()),
-                             "kind": "numpy"}
+    rows["numpy float32"] = {
+        "max_abs_err": float(np.abs(numpy_attention(q2, k2, v2, SCALE) - want[0, 0]).max()),
+        "kind": "numpy",
+    }
     if torch is not None:
         err = float(np.abs(torch.result(q, k, v, SCALE) - want).max())
-        for threads, label in ((torch.default_threads, f"torch {torch.version} sdpa ({torch.default_threads} threads)"),
-                               (1, f"torch {torch.version} sdpa (1 thread)")):
+        for threads, label in (
+            (torch.default_threads, f"torch {torch.version} sdpa ({torch.default_threads} threads)"),
+            (1, f"torch {torch.version} sdpa (1 thread)"),
+        ):
             timers[label] = torch.timer(q, k, v, SCALE, threads)
             rows[label] = {"max_abs_err": err, "kind": "torch", "threads": threads}
     samples = interleaved(timers, args.runs, args.warmup)
     gflop = flops(N_CTX, D_HEAD) / 1e9
     for name, xs in samples.items():
         med = statistics.median(xs)
-        rows[name].update({"median_us": med, "min_us": min(xs), "max_us": max(xs), "samples_us": xs,
-                           "gflops": gflop / (med * 1e-6)})
+        rows[name].update(
+            {"median_us": med, "min_us": min(xs), "max_us": max(xs), "samples_us": xs, "gflops": gflop / (med * 1e-6)}
+        )
     return rows
 
 
@@ -261,9 +286,16 @@ def bench_sizes(args, torch: Torch | None) -> dict:
             timers["torch 1 thread"] = torch.timer(q, k, v, shape.scale, 1)
         samples = interleaved(timers, args.runs, args.warmup)
         gflop = flops(n_ctx, D_HEAD) / 1e9
-        out[n_ctx] = {name: {"median_us": statistics.median(xs), "min_us": min(xs), "samples_us": xs,
-                             "us_per_gflop": statistics.median(xs) / gflop, "allclose": checks.get(name)}
-                      for name, xs in samples.items()}
+        out[n_ctx] = {
+            name: {
+                "median_us": statistics.median(xs),
+                "min_us": min(xs),
+                "samples_us": xs,
+                "us_per_gflop": statistics.median(xs) / gflop,
+                "allclose": checks.get(name),
+            }
+            for name, xs in samples.items()
+        }
     return out
 
 
@@ -332,11 +364,16 @@ def bench_hexagon(args, sets: dict[str, str], work: Path) -> dict:
         asm = translate_guarded(TargetOptions(arch="v73").resolve(), "asm", path=str(lowered)).decode()
         trips = {k: float(v) for k, v in (t.split("=") for t in args.trip)} if not extra else {}
         est = cycles.estimate(asm, grid=GRID, threads=4, arch="v73", trip_counts=trips)
-        row: dict = {"set": values, "packets_per_grid_run": est.packets_per_grid_run,
-                     "own_packets_per_grid_run": est.own_packets_per_grid_run,
-                     "per_thread": {n: est.packets_per_thread(n) for n in HVX_CONTEXTS},
-                     "roofline_packets": est.roofline.packets, "roofline_bound": est.roofline.bound,
-                     "warnings": list(est.warnings), "trip_counts": trips}
+        row: dict = {
+            "set": values,
+            "packets_per_grid_run": est.packets_per_grid_run,
+            "own_packets_per_grid_run": est.own_packets_per_grid_run,
+            "per_thread": {n: est.packets_per_thread(n) for n in HVX_CONTEXTS},
+            "roofline_packets": est.roofline.packets,
+            "roofline_bound": est.roofline.bound,
+            "warnings": list(est.warnings),
+            "trip_counts": trips,
+        }
         if not extra:
             result["static_v73_hvx"] = asm_figures(asm)
         if args.qemu:
@@ -352,20 +389,31 @@ def bench_hexagon(args, sets: dict[str, str], work: Path) -> dict:
             for r in range(args.qemu_runs):
                 for threads in guest:
                     count = plugin is not None and not extra and r == 0 and threads == 4
-                    res = hexagon.run_qemu(exe, [0, q, k, v, np.zeros_like(q)], grid=(GRID,), iterations=1,
-                                           name=sig.name, outputs=[4], expect={4: want}, threads=threads,
-                                           qemu_args=["-plugin", str(plugin), "-d", "plugin"] if count else [])
+                    res = hexagon.run_qemu(
+                        exe,
+                        [0, q, k, v, np.zeros_like(q)],
+                        grid=(GRID,),
+                        iterations=1,
+                        name=sig.name,
+                        outputs=[4],
+                        expect={4: want},
+                        threads=threads,
+                        qemu_args=["-plugin", str(plugin), "-d", "plugin"] if count else [],
+                    )
                     passed &= res.passed
                     if count:
                         m = re.search(r"hexopt-insn-count: insns=(\d+)", res.stderr)
                         packets = int(m.group(1)) if m else None
                     else:
                         walls[threads].append(res.seconds)
-            row["qemu_hvx_float_off"] = {"passed": passed, "guest_threads": 4, "packets": packets,
-                                         "emulator_wall_s": statistics.median(walls[4]) if walls[4] else None,
-                                         "emulator_wall_samples_s": walls[4],
-                                         "emulator_wall_1_guest_thread_s":
-                                             statistics.median(walls[1]) if walls[1] else None}
+            row["qemu_hvx_float_off"] = {
+                "passed": passed,
+                "guest_threads": 4,
+                "packets": packets,
+                "emulator_wall_s": statistics.median(walls[4]) if walls[4] else None,
+                "emulator_wall_samples_s": walls[4],
+                "emulator_wall_1_guest_thread_s": statistics.median(walls[1]) if walls[1] else None,
+            }
         result["variants"][label] = row
     return result
 
@@ -380,13 +428,19 @@ def print_machine(peak: dict) -> None:
     if "error" in peak:
         print(f"  peak: {peak['error']}")
         return
-    print(f"  clock {peak['ghz']:.2f} GHz (dependent adds), {peak['fma_per_cycle']:.2f} FMA/cycle measured "
-          f"-> {peak['fma_units']} FMA units")
-    print(f"  peak = {peak['cores']} cores x {peak['fma_units']} FMA units x {peak['lanes_f32']} lanes x 2 flops x "
-          f"{peak['ghz']:.2f} GHz = {peak['peak_gflops']:.0f} GFLOP/s ({peak['peak_gflops_per_core']:.0f} per core)")
-    print(f"  parallel capacity now: FMA chains on all {peak['cores']} CPUs at once ran {peak['parallel_capacity']:.2f}x "
-          f"one core's rate (median of 21 tries; best {peak['parallel_capacity_best']:.2f}x): a VM's vCPUs can share "
-          "physical cores with other load, and thread speedups cannot exceed it")
+    print(
+        f"  clock {peak['ghz']:.2f} GHz (dependent adds), {peak['fma_per_cycle']:.2f} FMA/cycle measured "
+        f"-> {peak['fma_units']} FMA units"
+    )
+    print(
+        f"  peak = {peak['cores']} cores x {peak['fma_units']} FMA units x {peak['lanes_f32']} lanes x 2 flops x "
+        f"{peak['ghz']:.2f} GHz = {peak['peak_gflops']:.0f} GFLOP/s ({peak['peak_gflops_per_core']:.0f} per core)"
+    )
+    print(
+        f"  parallel capacity now: FMA chains on all {peak['cores']} CPUs at once ran {peak['parallel_capacity']:.2f}x "
+        f"one core's rate (median of 21 tries; best {peak['parallel_capacity_best']:.2f}x): a VM's vCPUs can share "
+        "physical cores with other load, and thread speedups cannot exceed it"
+    )
 
 
 def _cores_of(name: str, row: dict, cores: int) -> int:
@@ -397,20 +451,25 @@ def _cores_of(name: str, row: dict, cores: int) -> int:
 
 
 def print_seed(rows: dict, peak: dict, runs: int, warmup: int) -> None:
-    print(f"\nHost JIT, seed flash attention {N_CTX}x{D_HEAD} f32, grid ({GRID},), "
-          f"{flops(N_CTX, D_HEAD) / 1e9:.3f} GFLOP: median of {runs} interleaved runs after {warmup} warm-up")
+    print(
+        f"\nHost JIT, seed flash attention {N_CTX}x{D_HEAD} f32, grid ({GRID},), "
+        f"{flops(N_CTX, D_HEAD) / 1e9:.3f} GFLOP: median of {runs} interleaved runs after {warmup} warm-up"
+    )
     print(f"{'variant':<52} {'median':>9} {'min':>9} {'GFLOP/s':>8} {'of peak':>8}  check")
     for name, r in rows.items():
         cores = _cores_of(name, r, peak["cores"])
-        of_peak = f"{r['gflops'] / (peak['peak_gflops_per_core'] * cores):.0%}" if "peak_gflops_per_core" in peak \
-            else "-"
+        of_peak = (
+            f"{r['gflops'] / (peak['peak_gflops_per_core'] * cores):.0%}" if "peak_gflops_per_core" in peak else "-"
+        )
         check = ""
         if "allclose" in r:
             check = f"{'ok' if r['allclose'] else 'FAIL'} (max abs err {r['max_abs_err']:.2g})"
         elif "max_abs_err" in r:
             check = f"(max abs err {r['max_abs_err']:.2g})"
-        print(f"{name:<52} {_fmt_us(r['median_us']):>9} {_fmt_us(r['min_us']):>9} {r['gflops']:>8.1f} "
-              f"{of_peak:>8}  {check}")
+        print(
+            f"{name:<52} {_fmt_us(r['median_us']):>9} {_fmt_us(r['min_us']):>9} {r['gflops']:>8.1f} "
+            f"{of_peak:>8}  {check}"
+        )
     ratios = seed_ratios(rows)
     for key, value in ratios.items():
         print(f"  {key}: {value:.2f}x")
@@ -441,27 +500,38 @@ def print_sizes(sizes: dict) -> None:
     names = list(next(iter(sizes.values())))
     print(f"{'N_CTX':>6} " + " ".join(f"{n:>22}" for n in names))
     for n_ctx, row in sizes.items():
-        print(f"{n_ctx:>6} " + " ".join(f"{_fmt_us(row[n]['median_us']):>10} ({row[n]['us_per_gflop']:>7.0f}/GF)"
-                                        for n in names))
+        print(
+            f"{n_ctx:>6} "
+            + " ".join(f"{_fmt_us(row[n]['median_us']):>10} ({row[n]['us_per_gflop']:>7.0f}/GF)" for n in names)
+        )
     for n in names:
         per = [row[n]["us_per_gflop"] for row in sizes.values()]
         best = [min(row[n]["samples_us"]) / (flops(k, D_HEAD) / 1e9) for k, row in sizes.items()]
-        print(f"  {n}: time per FLOP, largest / smallest size = {per[-1] / per[0]:.2f} (medians), "
-              f"{best[-1] / best[0]:.2f} (best runs)")
+        print(
+            f"  {n}: time per FLOP, largest / smallest size = {per[-1] / per[0]:.2f} (medians), "
+            f"{best[-1] / best[0]:.2f} (best runs)"
+        )
 
 
 def print_hexagon(h: dict) -> None:
     s = h.get("static_v73_hvx")
     if s:
-        print("\nHexagon v73 HVX build (shipped), static counts (instructions, not packets): "
-              + ", ".join(f"{k} {v}" for k, v in s.items()))
+        print(
+            "\nHexagon v73 HVX build (shipped), static counts (instructions, not packets): "
+            + ", ".join(f"{k} {v}" for k, v in s.items())
+        )
     print("\nHexagon v73 HVX build, cycle model (hexopt.backend.cycles), grid 4: packets")
-    print(f"{'build':<40} {'per grid run':>13} " + " ".join(f"{f'{n} ctx/thread':>14}" for n in HVX_CONTEXTS)
-          + f" {'roofline':>10}")
+    print(
+        f"{'build':<40} {'per grid run':>13} "
+        + " ".join(f"{f'{n} ctx/thread':>14}" for n in HVX_CONTEXTS)
+        + f" {'roofline':>10}"
+    )
     for name, r in h["variants"].items():
-        print(f"{name:<40} {r['packets_per_grid_run']:>13,.0f} "
-              + " ".join(f"{r['per_thread'][n]:>14,.0f}" for n in HVX_CONTEXTS)
-              + f" {r['roofline_packets']:>10,.0f}")
+        print(
+            f"{name:<40} {r['packets_per_grid_run']:>13,.0f} "
+            + " ".join(f"{r['per_thread'][n]:>14,.0f}" for n in HVX_CONTEXTS)
+            + f" {r['roofline_packets']:>10,.0f}"
+        )
         for w in r.get("warnings", []):
             print(f"    warning: {w}")
         if r.get("trip_counts"):
@@ -472,8 +542,10 @@ def print_hexagon(h: dict) -> None:
             pk = f", {q['packets']:,} packets executed" if q["packets"] else ""
             one = q.get("emulator_wall_1_guest_thread_s")
             one = f" (1 guest worker thread: {one:.1f} s)" if one else ""
-            print(f"    qemu (HVX float off, 4 guest threads): {'Pass' if q['passed'] else 'FAIL'}, emulator wall "
-                  f"{wall}{one}{pk}")
+            print(
+                f"    qemu (HVX float off, 4 guest threads): {'Pass' if q['passed'] else 'FAIL'}, emulator wall "
+                f"{wall}{one}{pk}"
+            )
 
 
 def markdown(report: dict) -> str:
@@ -481,17 +553,20 @@ def markdown(report: dict) -> str:
     out = []
     peak = report.get("machine", {})
     if "peak_gflops" in peak:
-        out.append(f"Machine: {peak['cpu']}, {peak['cores']} cores. Peak = {peak['cores']} cores x "
-                   f"{peak['fma_units']} FMA units x {peak['lanes_f32']} f32 lanes x 2 flops x {peak['ghz']:.2f} GHz "
-                   f"= {peak['peak_gflops']:.0f} GFLOP/s ({peak['peak_gflops_per_core']:.0f} per core).\n")
+        out.append(
+            f"Machine: {peak['cpu']}, {peak['cores']} cores. Peak = {peak['cores']} cores x "
+            f"{peak['fma_units']} FMA units x {peak['lanes_f32']} f32 lanes x 2 flops x {peak['ghz']:.2f} GHz "
+            f"= {peak['peak_gflops']:.0f} GFLOP/s ({peak['peak_gflops_per_core']:.0f} per core).\n"
+        )
     rows = report.get("seed")
     if rows:
         out.append(f"| seed kernel, 1x1x{N_CTX}x{D_HEAD} f32, grid ({GRID},) | median | GFLOP/s | of peak |")
         out.append("| --- | ---: | ---: | ---: |")
         for name, r in rows.items():
             cores = _cores_of(name, r, peak.get("cores", 1))
-            of_peak = f"{r['gflops'] / (peak['peak_gflops_per_core'] * cores):.0%}" if "peak_gflops_per_core" in peak \
-                else "-"
+            of_peak = (
+                f"{r['gflops'] / (peak['peak_gflops_per_core'] * cores):.0%}" if "peak_gflops_per_core" in peak else "-"
+            )
             out.append(f"| {name} | {_fmt_us(r['median_us'])} | {r['gflops']:.1f} | {of_peak} |")
         out.append("")
         for key, value in seed_ratios(rows).items():
@@ -504,21 +579,31 @@ def markdown(report: dict) -> str:
         out.append("| ---: | " + " | ".join("---:" for _ in names) + " |")
         for n_ctx, row in sizes.items():
             gf = flops(int(n_ctx), D_HEAD) / 1e9
-            out.append(f"| {n_ctx} | " + " | ".join(
-                f"{_fmt_us(row[n]['median_us'])}, {gf / (row[n]['median_us'] * 1e-6):.0f} GFLOP/s "
-                f"(best {gf / (min(row[n]['samples_us']) * 1e-6):.0f})" for n in names) + " |")
+            out.append(
+                f"| {n_ctx} | "
+                + " | ".join(
+                    f"{_fmt_us(row[n]['median_us'])}, {gf / (row[n]['median_us'] * 1e-6):.0f} GFLOP/s "
+                    f"(best {gf / (min(row[n]['samples_us']) * 1e-6):.0f})"
+                    for n in names
+                )
+                + " |"
+            )
         out.append("")
     h = report.get("hexagon")
     if h:
-        out.append("| Hexagon v73 HVX build, grid 4 | packets / grid run | per thread, 1 / 2 / 4 HVX contexts | "
-                   "roofline | qemu wall, 4 guest threads |")
+        out.append(
+            "| Hexagon v73 HVX build, grid 4 | packets / grid run | per thread, 1 / 2 / 4 HVX contexts | "
+            "roofline | qemu wall, 4 guest threads |"
+        )
         out.append("| --- | ---: | ---: | ---: | ---: |")
         for name, r in h["variants"].items():
             q = r.get("qemu_hvx_float_off") or {}
             wall = f"{q['emulator_wall_s']:.1f} s" if q.get("emulator_wall_s") else "-"
-            out.append(f"| {name} | {r['packets_per_grid_run']:,.0f} | "
-                       + " / ".join(f"{r['per_thread'][n]:,.0f}" for n in HVX_CONTEXTS)
-                       + f" | {r['roofline_packets']:,.0f} | {wall} |")
+            out.append(
+                f"| {name} | {r['packets_per_grid_run']:,.0f} | "
+                + " / ".join(f"{r['per_thread'][n]:,.0f}" for n in HVX_CONTEXTS)
+                + f" | {r['roofline_packets']:,.0f} | {wall} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -540,8 +625,9 @@ def plot(report: dict, directory: Path) -> list[Path]:
         names = list(next(iter(sizes.values())))
         for name in names:
             ax.plot(xs, [sizes[n][name]["median_us"] / 1000 for n in xs], marker="o", label=name)
-            ax2.plot(xs, [flops(n, D_HEAD) / 1e9 / (sizes[n][name]["median_us"] * 1e-6) for n in xs], marker="o",
-                     label=name)
+            ax2.plot(
+                xs, [flops(n, D_HEAD) / 1e9 / (sizes[n][name]["median_us"] * 1e-6) for n in xs], marker="o", label=name
+            )
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xlabel("N_CTX")
@@ -572,8 +658,12 @@ def plot(report: dict, directory: Path) -> list[Path]:
         one = med.get("hexopt host, 1 thread")
         fig, axes = plt.subplots(1, 2 if hexagon else 1, figsize=(11 if hexagon else 6, 4.2), squeeze=False)
         ax = axes[0][0]
-        rows = [("hexopt host, 1 thread", 1), ("hexopt host, 2 row threads", 2),
-                ("hexopt host (shipped: 4 row threads)", 4), ("hexopt host, 8 row threads", 8)]
+        rows = [
+            ("hexopt host, 1 thread", 1),
+            ("hexopt host, 2 row threads", 2),
+            ("hexopt host (shipped: 4 row threads)", 4),
+            ("hexopt host, 8 row threads", 8),
+        ]
         pts = [(t, one / med[n]) for n, t in rows if n in med and one]
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label="hexopt row threads")
         ops = med.get("hexopt host, per-op threads (row-threads=false)")
@@ -581,8 +671,12 @@ def plot(report: dict, directory: Path) -> list[Path]:
             ax.plot([4], [one / ops], marker="s", ls="none", label="hexopt per-op threads (reference)")
         torch_rows = sorted(((r["threads"], med[n]) for n, r in seed.items() if r.get("kind") == "torch"))
         if one and torch_rows:
-            ax.plot([t for t, _ in torch_rows], [one / m for _, m in torch_rows], marker="^",
-                    label="torch sdpa (1 and default threads)")
+            ax.plot(
+                [t for t, _ in torch_rows],
+                [one / m for _, m in torch_rows],
+                marker="^",
+                label="torch sdpa (1 and default threads)",
+            )
         cores = peak.get("cores", os.cpu_count() or 1)
         ts = [1, 2, 4, 8]
         ax.plot(ts, [min(t, cores) for t in ts], color="k", ls="--", lw=1, label=f"ideal on {cores} cores")
@@ -617,8 +711,15 @@ def plot(report: dict, directory: Path) -> list[Path]:
             ax.bar(xs, [r["per_thread"][n] / 1e6 for n in HVX_CONTEXTS], width, label=name)
         roof = min(r["roofline_packets"] for r in hexagon["variants"].values())
         centers = [j + width * (len(hexagon["variants"]) - 1) / 2 for j in range(len(HVX_CONTEXTS))]
-        ax.plot(centers, [roof / n / 1e6 for n in HVX_CONTEXTS], color="k", ls="--", marker="_", ms=30,
-                label="HVX roofline / contexts")
+        ax.plot(
+            centers,
+            [roof / n / 1e6 for n in HVX_CONTEXTS],
+            color="k",
+            ls="--",
+            marker="_",
+            ms=30,
+            label="HVX roofline / contexts",
+        )
         ax.set_xticks(centers, [f"{n} HVX context{'s' if n > 1 else ''}" for n in HVX_CONTEXTS])
         ax.set_ylabel("estimated packets per thread (millions)")
         ax.set_title(f"Hexagon v73 HVX build, seed kernel, grid {GRID}: cycle model")
@@ -637,10 +738,21 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7, help="timed runs per variant (median reported)")
     ap.add_argument("--warmup", type=int, default=2, help="untimed runs per variant first")
     ap.add_argument("--sizes", default="512,1024,2048,4096", help="N_CTX values of the size sweep ('' to skip)")
-    ap.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
-                    help="pipeline option for the hexopt variants and the Hexagon builds (repeatable)")
-    ap.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
-                    help="also time the seed's host variants with these options changed, e.g. a=false,b=false")
+    ap.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="pipeline option for the hexopt variants and the Hexagon builds (repeatable)",
+    )
+    ap.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="also time the seed's host variants with these options changed, e.g. a=false,b=false",
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-torch", action="store_true", help="skip torch even if it is installed")
     ap.add_argument("--no-host", action="store_true", help="skip the host timings")
@@ -648,14 +760,23 @@ def main() -> None:
     ap.add_argument("--qemu", action="store_true", help="also run the HVX-float-off builds under qemu-hexagon")
     ap.add_argument("--qemu-runs", type=int, default=3, help="with --qemu: emulator runs per build (median)")
     ap.add_argument("--no-plugin", action="store_true", help="with --qemu: do not count packets")
-    ap.add_argument("--trip", action="append", default=[], metavar="LABEL=N",
-                    help="a loop trip count the cycle model cannot find in the shipped HVX build (it warns, names the "
-                         "loop and otherwise assumes 1), as `hexopt analyze --trip`")
+    ap.add_argument(
+        "--trip",
+        action="append",
+        default=[],
+        metavar="LABEL=N",
+        help="a loop trip count the cycle model cannot find in the shipped HVX build (it warns, names the "
+        "loop and otherwise assumes 1), as `hexopt analyze --trip`",
+    )
     ap.add_argument("--plots", type=Path, default=None, help="write the PNG plots into this directory")
     ap.add_argument("--json", type=Path, default=None, help="write every figure (and raw samples) here")
     ap.add_argument("--markdown", type=Path, default=None, help="write the run's tables as markdown here")
-    ap.add_argument("--from-json", type=Path, default=None,
-                    help="measure nothing: write --plots and --markdown from a run saved with --json")
+    ap.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        help="measure nothing: write --plots and --markdown from a run saved with --json",
+    )
     args = ap.parse_args()
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
@@ -676,11 +797,20 @@ def main() -> None:
     os.environ.setdefault("KMP_BLOCKTIME", "0")
     sets = parse_sets(args.sets)
     if os.environ.get("OPENBLAS_CORETYPE"):
-        print(f"note: OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} is set: numpy's BLAS runs that core's "
-              "kernels (run with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` for numpy's best)")
-    report: dict = {"kernel": str(SEED.relative_to(ROOT)), "shape": [1, 1, N_CTX, D_HEAD], "grid": [GRID],
-                    "runs": args.runs, "warmup": args.warmup, "set": sets, "date": time.strftime("%Y-%m-%d"),
-                    "load_average": os.getloadavg()}
+        print(
+            f"note: OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} is set: numpy's BLAS runs that core's "
+            "kernels (run with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` for numpy's best)"
+        )
+    report: dict = {
+        "kernel": str(SEED.relative_to(ROOT)),
+        "shape": [1, 1, N_CTX, D_HEAD],
+        "grid": [GRID],
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "set": sets,
+        "date": time.strftime("%Y-%m-%d"),
+        "load_average": os.getloadavg(),
+    }
     failed = False
     with tempfile.TemporaryDirectory(prefix="hexopt-bench-fa-") as d:
         work = Path(d)
@@ -698,8 +828,9 @@ def main() -> None:
         if not args.no_hexagon:
             report["hexagon"] = bench_hexagon(args, sets, work)
             print_hexagon(report["hexagon"])
-            failed |= any(r.get("qemu_hvx_float_off", {}).get("passed") is False
-                          for r in report["hexagon"]["variants"].values())
+            failed |= any(
+                r.get("qemu_hvx_float_off", {}).get("passed") is False for r in report["hexagon"]["variants"].values()
+            )
     report["load_average_after"] = os.getloadavg()
     print(f"\nload average before / after: {report['load_average'][0]:.1f} / {report['load_average_after'][0]:.1f}")
     if args.plots:

@@ -47,11 +47,26 @@ from .virtual_threads import body_op_count
 
 #: Ops that may run in every thread: no side effects (tensor ops, scalar arithmetic, views).
 _PURE_DIALECTS = ("arith.", "math.", "index.", "tensor.", "complex.", "ub.")
-_PURE_OPS = frozenset({
-    "affine.apply", "affine.min", "affine.max", "bufferization.to_tensor", "memref.reinterpret_cast",
-    "memref.subview", "memref.cast", "memref.expand_shape", "memref.collapse_shape", "memref.dim",
-    "memref.extract_strided_metadata", "memref.load", "scf.for", "scf.yield", "scf.if", "func.return",
-})
+_PURE_OPS = frozenset(
+    {
+        "affine.apply",
+        "affine.min",
+        "affine.max",
+        "bufferization.to_tensor",
+        "memref.reinterpret_cast",
+        "memref.subview",
+        "memref.cast",
+        "memref.expand_shape",
+        "memref.collapse_shape",
+        "memref.dim",
+        "memref.extract_strided_metadata",
+        "memref.load",
+        "scf.for",
+        "scf.yield",
+        "scf.if",
+        "func.return",
+    }
+)
 
 #: Ops whose results may be row-indexed without a row-indexed operand: they are read through a slice.
 _SLICE_SOURCES = frozenset({"bufferization.to_tensor", "arith.constant"})
@@ -81,8 +96,10 @@ def _shape(v: AnyValue) -> list[int]:
 
 
 def _reassociation(op: AnyOp) -> list[list[int]]:
-    return [[int(ir.IntegerAttr(i).value) for i in ir.ArrayAttr(group)]
-            for group in ir.ArrayAttr(op.attributes["reassociation"])]
+    return [
+        [int(ir.IntegerAttr(i).value) for i in ir.ArrayAttr(group)]
+        for group in ir.ArrayAttr(op.attributes["reassociation"])
+    ]
 
 
 class RowAnalysis:
@@ -162,11 +179,17 @@ class RowAnalysis:
             yielded = body.operations[len(body.operations) - 1].operands
             inits = list(op.operands)[3:]
             for i, res in enumerate(op.results):
-                self.tie(op, [(inits[i], body.arguments[1 + i]), (body.arguments[1 + i], yielded[i]),
-                              (yielded[i], res)])
-        elif name in _SLICE_SOURCES or name == "tensor.empty" or name == "bufferization.materialize_in_destination":
-            return
-        elif name == "scf.yield" and op.parent is not None and op.parent.name == "scf.for":
+                self.tie(
+                    op, [(inits[i], body.arguments[1 + i]), (body.arguments[1 + i], yielded[i]), (yielded[i], res)]
+                )
+        elif (
+            name in _SLICE_SOURCES
+            or name == "tensor.empty"
+            or name == "bufferization.materialize_in_destination"
+            or name == "scf.yield"
+            and op.parent is not None
+            and op.parent.name == "scf.for"
+        ):
             return
         else:
             touched = [v for v in list(op.operands) + list(op.results) if v in self.pos]
@@ -230,7 +253,9 @@ class RowAnalysis:
         self.row_loop[op] = row
         if L.iterator_kinds(op)[row] != L.PARALLEL:
             raise Refusal("a reduction across rows", op)
-        if any(ir.IntegerAttr(x.attributes["dim"]).value == row for x in walk_ops(op, lambda o: o.name == "linalg.index")):
+        if any(
+            ir.IntegerAttr(x.attributes["dim"]).value == row for x in walk_ops(op, lambda o: o.name == "linalg.index")
+        ):
             raise Refusal("a generic's body reads the row index (linalg.index)", op)
         for v, m in zip(operands, maps, strict=True):
             plain = [k for k, e in enumerate(m.results) if L.dim_position(e) == row]
@@ -331,17 +356,31 @@ class FormRowThreads(Pass):
     name: ClassVar[str] = "form-row-threads"
     scope: ClassVar[str] = "func.func"
 
-    num_threads: int = option(4, "blocks of rows (threads) per program; the largest divisor of the row count "
-                                 "not above it is used", min=1, max=128)
+    num_threads: int = option(
+        4,
+        "blocks of rows (threads) per program; the largest divisor of the row count not above it is used",
+        min=1,
+        max=128,
+    )
     min_rows: int = option(1, "rows per thread at least (fewer threads when the block would be smaller)", min=1)
-    max_rows: int = option(0, "rows per block at most (0: no limit): more blocks than threads when a program has "
-                              "more rows, so that each block's scores and accumulator stay in cache as N_CTX grows; "
-                              "with num-threads=1 the blocks run one after another (scf-forall-to-for)", min=0)
+    max_rows: int = option(
+        0,
+        "rows per block at most (0: no limit): more blocks than threads when a program has "
+        "more rows, so that each block's scores and accumulator stay in cache as N_CTX grows; "
+        "with num-threads=1 the blocks run one after another (scf-forall-to-for)",
+        min=0,
+    )
     # The same measure and default as form-virtual-threads: below it a task costs more than it saves.
-    min_work: int = option(65536, "thread a function only if its generics' loop-range products x body ops / 2, "
-                                  "times the trip counts of the loops around them, reach this", min=0)
-    strict: bool = option(False, "fail, naming the op and the reason, when a function cannot be threaded by "
-                                 "rows (default: leave it alone)")
+    min_work: int = option(
+        65536,
+        "thread a function only if its generics' loop-range products x body ops / 2, "
+        "times the trip counts of the loops around them, reach this",
+        min=0,
+    )
+    strict: bool = option(
+        False,
+        "fail, naming the op and the reason, when a function cannot be threaded by rows (default: leave it alone)",
+    )
 
     def threads_for(self, rows: int) -> int:
         for t in range(min(self.num_threads, rows // self.min_rows), 1, -1):
@@ -371,13 +410,15 @@ class FormRowThreads(Pass):
                 raise Refusal(f"too little work to pay for threads (min-work {self.min_work})", work)
             threads = self.blocks_for(rows)
             if threads == 1:
-                raise Refusal(f"{rows} rows cannot be split into blocks of at least {self.min_rows}"
-                              + (f" and at most {self.max_rows}" if self.max_rows else ""), work)
+                raise Refusal(
+                    f"{rows} rows cannot be split into blocks of at least {self.min_rows}"
+                    + (f" and at most {self.max_rows}" if self.max_rows else ""),
+                    work,
+                )
             body = work.regions[0].blocks[0]
             ret = body.operations[len(body.operations) - 1]
             if len(ret.operands):
-                raise Refusal("the function returns values (only kernels that store their results are threaded)",
-                              ret)
+                raise Refusal("the function returns values (only kernels that store their results are threaded)", ret)
         except Refusal as e:
             where = _At(e.op.location)  # the clone's ops are erased below; their locations are the original's
             work.erase()
@@ -432,8 +473,9 @@ def distribute(func: AnyOp, analysis: RowAnalysis, block: int) -> None:
         shape = list(mtype.shape)
         sizes = [block] + shape[1:]
         with store.location, ir.InsertionPoint(store):
-            view = memref.subview(dest, [row] + [0] * (len(shape) - 1), sizes, [1] * len(shape),
-                                  result_type=_subview_type(mtype, sizes))
+            view = memref.subview(
+                dest, [row] + [0] * (len(shape) - 1), sizes, [1] * len(shape), result_type=_subview_type(mtype, sizes)
+            )
         store.operands[1] = view
 
 

@@ -87,12 +87,19 @@ def test_help_and_pipeline_show_run_without_the_bindings():
     import subprocess
     import sys
 
-    for argv in (["--help"], ["pipeline", "show", "hexagon"], ["pipeline", "show", "host", "--set", "row-threads=false"],
-                 ["pipeline", "list"], ["passes", "form-row-threads"]):
-        code = ("import sys; sys.modules['mlir'] = None\n"  # any `import mlir...` now raises ImportError
-                f"sys.argv = ['hexopt', *{argv!r}]\n"
-                "from hexopt.cli import main\n"
-                "try:\n    main()\nexcept SystemExit as e:\n    sys.exit(e.code)\n")
+    for argv in (
+        ["--help"],
+        ["pipeline", "show", "hexagon"],
+        ["pipeline", "show", "host", "--set", "row-threads=false"],
+        ["pipeline", "list"],
+        ["passes", "form-row-threads"],
+    ):
+        code = (
+            "import sys; sys.modules['mlir'] = None\n"  # any `import mlir...` now raises ImportError
+            f"sys.argv = ['hexopt', *{argv!r}]\n"
+            "from hexopt.cli import main\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    sys.exit(e.code)\n"
+        )
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert proc.returncode == 0, f"hexopt {' '.join(argv)}: {proc.stderr[-2000:]}"
         assert proc.stdout.strip(), f"hexopt {' '.join(argv)} printed nothing"

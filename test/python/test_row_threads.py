@@ -28,14 +28,18 @@ def _program(name: str, rows: int, cols: int, body: str, extra_args: str = "") -
     """A kernel whose program `pid` reads rows [pid*rows, (pid+1)*rows) of x and writes the same rows of out."""
     t = f"tensor<{rows}x{cols}xf32>"
     m = f"memref<{rows}x{cols}xf32, strided<[{cols}, 1], offset: ?>>"
-    return _HEAD + f"""module {{
+    return (
+        _HEAD
+        + f"""module {{
   func.func @{name}(%x: memref<*xf32>, %out: memref<*xf32>{extra_args}, %nx: i32, %ny: i32, %nz: i32, %pid: i32,
                     %py: i32, %pz: i32) {{
     %block = arith.constant {rows * cols} : i32
     %o32 = arith.muli %pid, %block : i32
     %off = arith.index_cast %o32 : i32 to index
-    %xv = memref.reinterpret_cast %x to offset: [%off], sizes: [{rows}, {cols}], strides: [{cols}, 1] : memref<*xf32> to {m}
-    %ov = memref.reinterpret_cast %out to offset: [%off], sizes: [{rows}, {cols}], strides: [{cols}, 1] : memref<*xf32> to {m}
+    %xv = memref.reinterpret_cast %x to offset: [%off], sizes: [{rows}, {cols}], strides: [{cols}, 1]
+        : memref<*xf32> to {m}
+    %ov = memref.reinterpret_cast %out to offset: [%off], sizes: [{rows}, {cols}], strides: [{cols}, 1]
+        : memref<*xf32> to {m}
     %xt = bufferization.to_tensor %xv restrict : {m} to {t}
 {body}
     bufferization.materialize_in_destination %res in writable %ov : ({t}, {m}) -> ()
@@ -43,6 +47,7 @@ def _program(name: str, rows: int, cols: int, body: str, extra_args: str = "") -
   }}
 }}
 """
+    )
 
 
 def _row_reduce(res: str, src: str, rows: int, cols: int, init: str, op: str) -> str:
@@ -73,43 +78,88 @@ def _map2(res: str, ins: list[tuple[str, str]], rows: int, cols: int, body: str)
 
 
 def _column(res: str, src: str, rows: int) -> str:
-    return f"    %{res} = tensor.expand_shape {src} [[0, 1]] output_shape [{rows}, 1] : tensor<{rows}xf32> into tensor<{rows}x1xf32>\n"
+    return (
+        f"    %{res} = tensor.expand_shape {src} [[0, 1]] output_shape [{rows}, 1]"
+        f" : tensor<{rows}xf32> into tensor<{rows}x1xf32>\n"
+    )
 
 
 def softmax(rows: int, cols: int) -> str:
-    body = (_row_reduce("mx", "%xt", rows, cols, "%ninf", "arith.maxnumf") + _column("mxc", "%mx", rows)
-            + _map2("ex", [("%xt", "full"), ("%mxc", "row")], rows, cols,
-                    "      %d = arith.subf %a0, %a1 : f32\n      %e = math.exp %d : f32\n      linalg.yield %e : f32")
-            + _row_reduce("sm", "%ex", rows, cols, "%zero", "arith.addf") + _column("smc", "%sm", rows)
-            + _map2("res", [("%ex", "full"), ("%smc", "row")], rows, cols,
-                    "      %q = arith.divf %a0, %a1 : f32\n      linalg.yield %q : f32"))
+    body = (
+        _row_reduce("mx", "%xt", rows, cols, "%ninf", "arith.maxnumf")
+        + _column("mxc", "%mx", rows)
+        + _map2(
+            "ex",
+            [("%xt", "full"), ("%mxc", "row")],
+            rows,
+            cols,
+            "      %d = arith.subf %a0, %a1 : f32\n      %e = math.exp %d : f32\n      linalg.yield %e : f32",
+        )
+        + _row_reduce("sm", "%ex", rows, cols, "%zero", "arith.addf")
+        + _column("smc", "%sm", rows)
+        + _map2(
+            "res",
+            [("%ex", "full"), ("%smc", "row")],
+            rows,
+            cols,
+            "      %q = arith.divf %a0, %a1 : f32\n      linalg.yield %q : f32",
+        )
+    )
     consts = "    %ninf = arith.constant 0xFF800000 : f32\n    %zero = arith.constant 0.0 : f32\n"
     return _program("softmax_kernel", rows, cols, consts + body)
 
 
 def layer_norm(rows: int, cols: int) -> str:
-    body = (_row_reduce("sm", "%xt", rows, cols, "%zero", "arith.addf") + _column("smc", "%sm", rows)
-            + _map2("xc", [("%xt", "full"), ("%smc", "row")], rows, cols,
-                    "      %mean = arith.divf %a1, %n : f32\n      %c = arith.subf %a0, %mean : f32\n"
-                    "      linalg.yield %c : f32")
-            + _map2("sq", [("%xc", "full")], rows, cols, "      %s = arith.mulf %a0, %a0 : f32\n      linalg.yield %s : f32")
-            + _row_reduce("var", "%sq", rows, cols, "%zero", "arith.addf") + _column("varc", "%var", rows)
-            + _map2("res", [("%xc", "full"), ("%varc", "row")], rows, cols,
-                    "      %v = arith.divf %a1, %n : f32\n      %ve = arith.addf %v, %eps : f32\n"
-                    "      %sd = math.sqrt %ve : f32\n      %y = arith.divf %a0, %sd : f32\n      linalg.yield %y : f32"))
-    consts = (f"    %zero = arith.constant 0.0 : f32\n    %n = arith.constant {float(cols)} : f32\n"
-              "    %eps = arith.constant 1.0e-05 : f32\n")
+    body = (
+        _row_reduce("sm", "%xt", rows, cols, "%zero", "arith.addf")
+        + _column("smc", "%sm", rows)
+        + _map2(
+            "xc",
+            [("%xt", "full"), ("%smc", "row")],
+            rows,
+            cols,
+            "      %mean = arith.divf %a1, %n : f32\n      %c = arith.subf %a0, %mean : f32\n"
+            "      linalg.yield %c : f32",
+        )
+        + _map2(
+            "sq", [("%xc", "full")], rows, cols, "      %s = arith.mulf %a0, %a0 : f32\n      linalg.yield %s : f32"
+        )
+        + _row_reduce("var", "%sq", rows, cols, "%zero", "arith.addf")
+        + _column("varc", "%var", rows)
+        + _map2(
+            "res",
+            [("%xc", "full"), ("%varc", "row")],
+            rows,
+            cols,
+            "      %v = arith.divf %a1, %n : f32\n      %ve = arith.addf %v, %eps : f32\n"
+            "      %sd = math.sqrt %ve : f32\n      %y = arith.divf %a0, %sd : f32\n      linalg.yield %y : f32",
+        )
+    )
+    consts = (
+        f"    %zero = arith.constant 0.0 : f32\n    %n = arith.constant {float(cols)} : f32\n"
+        "    %eps = arith.constant 1.0e-05 : f32\n"
+    )
     return _program("layer_norm_kernel", rows, cols, consts + body)
 
 
 def rms_norm(rows: int, cols: int) -> str:
-    body = (_map2("sq", [("%xt", "full")], rows, cols, "      %s = arith.mulf %a0, %a0 : f32\n      linalg.yield %s : f32")
-            + _row_reduce("ms", "%sq", rows, cols, "%zero", "arith.addf") + _column("msc", "%ms", rows)
-            + _map2("res", [("%xt", "full"), ("%msc", "row")], rows, cols,
-                    "      %m = arith.divf %a1, %n : f32\n      %me = arith.addf %m, %eps : f32\n"
-                    "      %r = math.sqrt %me : f32\n      %y = arith.divf %a0, %r : f32\n      linalg.yield %y : f32"))
-    consts = (f"    %zero = arith.constant 0.0 : f32\n    %n = arith.constant {float(cols)} : f32\n"
-              "    %eps = arith.constant 1.0e-05 : f32\n")
+    body = (
+        _map2("sq", [("%xt", "full")], rows, cols, "      %s = arith.mulf %a0, %a0 : f32\n      linalg.yield %s : f32")
+        + _row_reduce("ms", "%sq", rows, cols, "%zero", "arith.addf")
+        + _column("msc", "%ms", rows)
+        + _map2(
+            "res",
+            [("%xt", "full"), ("%msc", "row")],
+            rows,
+            cols,
+            "      %m = arith.divf %a1, %n : f32\n      %me = arith.addf %m, %eps : f32\n"
+            "      %r = math.sqrt %me : f32\n      %y = arith.divf %a0, %r : f32\n      linalg.yield %y : f32",
+        )
+    )
+    consts = (
+        f"    %zero = arith.constant 0.0 : f32\n    %n = arith.constant {float(cols)} : f32\n"
+        "    %eps = arith.constant 1.0e-05 : f32\n"
+    )
     return _program("rms_norm_kernel", rows, cols, consts + body)
 
 
@@ -128,8 +178,11 @@ def _rms_norm_ref(x: np.ndarray) -> np.ndarray:
 
 
 ROWS, COLS, GRID = 128, 512, 2
-KERNELS = {"softmax": (softmax, _softmax_ref), "layer_norm": (layer_norm, _layer_norm_ref),
-           "rms_norm": (rms_norm, _rms_norm_ref)}
+KERNELS = {
+    "softmax": (softmax, _softmax_ref),
+    "layer_norm": (layer_norm, _layer_norm_ref),
+    "rms_norm": (rms_norm, _rms_norm_ref),
+}
 
 
 @pytest.mark.parametrize("name", sorted(KERNELS))
