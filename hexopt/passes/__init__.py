@@ -31,6 +31,7 @@ REGISTRY: dict[str, str] = {
     "interchange-row-reductions": "hexopt.passes.row_reductions:InterchangeRowReductions",
     "write-loop-carried-in-place": "hexopt.passes.in_place:WriteLoopCarriedInPlace",
     "widen-bool-tensors": "hexopt.passes.widen_bool_tensors:WidenBoolTensors",
+    "reference-abi": "hexopt.passes.reference_abi:ReferenceAbi",
 }
 
 

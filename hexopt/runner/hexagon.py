@@ -30,6 +30,8 @@ RUNTIME_DIR = Path(__file__).resolve().parents[1] / "runtime"
 QEMU_CPU = "v67"  # the newest Hexagon qemu 7.2 knows; it runs v68+ scalar code fine
 _C_TYPES = {"i1": "_Bool", "i8": "int8_t", "i16": "int16_t", "i32": "int32_t", "i64": "int64_t",
             "f32": "float", "f64": "double"}
+#: The hx_arg field a scalar parameter of each type is passed from (hexopt/runtime/harness.h).
+_SCALAR_FIELDS = {"i1": "i32", "i8": "i32", "i16": "i32", "i32": "i32", "i64": "i64", "f32": "f64", "f64": "f64"}
 _DTYPES = {np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.float16): "f16",
            np.dtype(np.int16): "i16", np.dtype(np.int8): "i8", np.dtype(np.float64): "f64",
            np.dtype(np.int64): "i64"}
@@ -48,11 +50,11 @@ def call_stub(sig: abi.KernelSignature) -> str:
             proto += [_C_TYPES[p.type], "void *"]
             actual += [f"({_C_TYPES[p.type]})args[{i}].rank", f"args[{i}].desc"]
         else:
-            if p.type not in ("i32", "i16", "i8", "i1"):
+            if p.type not in _SCALAR_FIELDS:
                 raise BackendError(f"@{sig.name}: scalar argument {i} of type {p.type} is not supported by the"
-                                   " Hexagon harness (i32 only)")
+                                   f" Hexagon harness ({', '.join(_SCALAR_FIELDS)})")
             proto.append(_C_TYPES[p.type])
-            actual.append(f"({_C_TYPES[p.type]})args[{i}].i32")
+            actual.append(f"({_C_TYPES[p.type]})args[{i}].{_SCALAR_FIELDS[p.type]}")
     proto += ["int32_t"] * abi.GRID_ARGS
     actual += [f"grid[{k}]" for k in range(abi.GRID_ARGS)]
     return (
@@ -156,6 +158,8 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
                 np.ascontiguousarray(a).tofile(src)
                 dst = os.path.join(d, f"out{i}.bin") if i in outputs else "-"
                 lines.append(f"memref {_DTYPES[a.dtype]} {a.ndim} {' '.join(map(str, a.shape))} {src} {dst}")
+            elif isinstance(a, (float, np.floating)):
+                lines.append(f"fscalar {float(a)!r}")
             else:
                 lines.append(f"scalar {int(a)}")  # type: ignore[call-overload]  # check_args: a number
         for i, want in (expect or {}).items():

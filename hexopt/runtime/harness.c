@@ -8,7 +8,8 @@
  *   grid X Y Z                        num_programs x/y/z (default 1 1 1)
  *   threads N                         async runtime workers (default: runtime's default)
  *   memref DTYPE RANK D0 .. Dn IN OUT a tensor argument; IN/OUT are raw little-endian files or '-'
- *   scalar VALUE                      an i32 argument
+ *   scalar VALUE                      an integer scalar argument (i1 to i64)
+ *   fscalar VALUE                     a float scalar argument (f32 or f64)
  *   check ARG EXPECTED RTOL ATOL      compare memref argument #ARG (0-based) with a raw f32 file
  *
  * Each run calls the kernel once per program id (x fastest), with the six trailing ints
@@ -167,14 +168,24 @@ int main(int argc, char **argv) {
       args[nargs].rank = m->rank;
       args[nargs].desc = make_descriptor(m->data, m->rank, m->dims);
       nargs++;
-    } else if (!strcmp(word, "scalar")) {
+    } else if (!strcmp(word, "scalar") || !strcmp(word, "fscalar")) {
       if (nargs == MAX_ARGS)
         fail("too many arguments", NULL);
-      long v;
-      if (fscanf(spec, "%ld", &v) != 1)
-        fail("bad scalar line", NULL);
       args[nargs].is_memref = 0;
-      args[nargs].i32 = (int32_t)v;
+      if (word[0] == 's') {
+        long long v;
+        if (fscanf(spec, "%lld", &v) != 1)
+          fail("bad scalar line", NULL);
+        args[nargs].i64 = v;
+        args[nargs].f64 = (double)v;
+      } else {
+        double v;
+        if (fscanf(spec, "%lf", &v) != 1)
+          fail("bad fscalar line", NULL);
+        args[nargs].f64 = v;
+        args[nargs].i64 = (long long)v;
+      }
+      args[nargs].i32 = (int32_t)args[nargs].i64;
       nargs++;
     } else if (!strcmp(word, "check")) {
       if (ncheck == MAX_ARGS || fscanf(spec, "%d %1023s %lf %lf", &check_arg[ncheck], check_file[ncheck],

@@ -15,12 +15,16 @@ typedef int64_t hx_index;
 #endif
 
 /* One kernel argument before the six grid ints: a memref (unranked ABI: rank + pointer to a
- * ranked descriptor) or an i32 scalar. */
+ * ranked descriptor) or a scalar. HX_INDEX_BITS is the width of the rank and of the descriptor's
+ * index fields at the kernel's interface: 64 with the reference ABI, 32 with abi=compact. A scalar
+ * holds its value in every form; the call stub passes the one of the kernel's parameter type. */
 typedef struct hx_arg {
   int is_memref;
   hx_index rank;
   void *desc; /* {T *allocated, T *aligned, index offset, index sizes[rank], index strides[rank]} */
   int32_t i32;
+  int64_t i64;
+  double f64;
 } hx_arg;
 
 /* Generated per kernel: calls the kernel once for the program (grid[3..5]) of grid[0..2]. */
