@@ -44,6 +44,7 @@ def default_corpus() -> Path:
 
 #: The reference's pass name -> (hexopt's pass name, {reference option: hexopt option}). Upstream MLIR
 #: passes keep their names. A value None for an option means "hexopt has no such option".
+#: FIXED_OPTIONS: hexopt options that make a pass act as the reference's does by default.
 PASS_MAP: dict[str, tuple[str, dict[str, str | None]]] = {
     "hexagon-fusion": ("hexagon-fusion", {"far": "allow-recompute", "fdmu": "multi-use"}),
     "form-virtual-threads": ("form-virtual-threads", {"preferred-num-threads": "num-threads",
@@ -60,6 +61,11 @@ PASS_MAP: dict[str, tuple[str, dict[str, str | None]]] = {
     "hoist-scalar-ops-in-linalg-generic": ("hoist-scalar-ops-in-linalg-generic", {}),
     "hexagon-punt-buffer": ("punt-buffer", {}),
     "hexagon-rvo": ("return-value-in-place", {}),
+}
+
+FIXED_OPTIONS: dict[str, dict[str, str]] = {
+    # the reference divides through the reciprocal unconditionally; hexopt only under fast-math (arcp)
+    "div-to-mul-optimization": {"fast-math": "true"},
 }
 
 #: Upstream MLIR passes the reference's RUN lines use (same name in hexopt).
@@ -176,7 +182,7 @@ def _map_pass(name: str, opts: str) -> tuple[str, str]:
     if name not in PASS_MAP:
         return "", f"pass '{name}' is not one hexopt has"
     new_name, option_map = PASS_MAP[name]
-    out_opts = []
+    out_opts = [f"{k}={v}" for k, v in FIXED_OPTIONS.get(name, {}).items()]
     for k, v in re.findall(r"([\w-]+)(?:=([^ }]*))?", opts[1:-1] if opts.startswith("{") else ""):
         target = option_map.get(k)
         if target is None:

@@ -32,6 +32,7 @@ REGISTRY: dict[str, str] = {
     "write-loop-carried-in-place": "hexopt.passes.in_place:WriteLoopCarriedInPlace",
     "widen-bool-tensors": "hexopt.passes.widen_bool_tensors:WidenBoolTensors",
     "reference-abi": "hexopt.passes.reference_abi:ReferenceAbi",
+    "broadcast-div-to-mul": "hexopt.passes.div_to_mul:BroadcastDivToMul",
 }
 
 
