@@ -33,6 +33,7 @@ REGISTRY: dict[str, str] = {
     "widen-bool-tensors": "hexopt.passes.widen_bool_tensors:WidenBoolTensors",
     "reference-abi": "hexopt.passes.reference_abi:ReferenceAbi",
     "broadcast-div-to-mul": "hexopt.passes.div_to_mul:BroadcastDivToMul",
+    "expand-bool-vec": "hexopt.passes.expand_bool_vec:ExpandBoolVec",
 }
 
 
