@@ -58,7 +58,7 @@ PASS_MAP: dict[str, tuple[str, dict[str, str | None]]] = {
     "div-to-mul-optimization": ("broadcast-div-to-mul", {}),
     "expand-bool-vec": ("expand-bool-vec", {}),
     "erase-unused-linalg-operands": ("erase-unused-linalg-operands", {}),
-    "hoist-scalar-ops-in-linalg-generic": ("hoist-scalar-ops-in-linalg-generic", {}),
+    "hoist-scalar-ops-in-linalg-generic": ("hoist-scalar-ops", {}),
     "hexagon-punt-buffer": ("punt-buffer", {}),
     "hexagon-rvo": ("return-value-in-place", {}),
 }

@@ -34,6 +34,8 @@ REGISTRY: dict[str, str] = {
     "reference-abi": "hexopt.passes.reference_abi:ReferenceAbi",
     "broadcast-div-to-mul": "hexopt.passes.div_to_mul:BroadcastDivToMul",
     "expand-bool-vec": "hexopt.passes.expand_bool_vec:ExpandBoolVec",
+    "hoist-scalar-ops": "hexopt.passes.hoist_scalar_ops:HoistScalarOps",
+    "erase-unused-linalg-operands": "hexopt.passes.erase_unused_operands:EraseUnusedLinalgOperands",
 }
 
 
