@@ -60,7 +60,7 @@ PASS_MAP: dict[str, tuple[str, dict[str, str | None]]] = {
     "erase-unused-linalg-operands": ("erase-unused-linalg-operands", {}),
     "hoist-scalar-ops-in-linalg-generic": ("hoist-scalar-ops", {}),
     "hexagon-punt-buffer": ("punt-buffer", {}),
-    "hexagon-rvo": ("return-value-in-place", {}),
+    "hexagon-rvo": ("rvo", {}),
 }
 
 FIXED_OPTIONS: dict[str, dict[str, str]] = {

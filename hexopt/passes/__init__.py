@@ -36,6 +36,8 @@ REGISTRY: dict[str, str] = {
     "expand-bool-vec": "hexopt.passes.expand_bool_vec:ExpandBoolVec",
     "hoist-scalar-ops": "hexopt.passes.hoist_scalar_ops:HoistScalarOps",
     "erase-unused-linalg-operands": "hexopt.passes.erase_unused_operands:EraseUnusedLinalgOperands",
+    "punt-buffer": "hexopt.passes.punt_buffer:PuntBuffer",
+    "rvo": "hexopt.passes.rvo:Rvo",
 }
 
 
