@@ -25,9 +25,11 @@ func.func @sum_2048(%x: tensor<2048xf32>, %init: tensor<f32>) -> tensor<f32> {
   return %r : tensor<f32>
 }
 
-// f16: the vector length is 64; the partial max starts from maxnumf's neutral element (NaN).
+// f16: the vector length is 64; the partial max starts at -inf (0xFC00).
 // CHECK-LABEL: func.func @max_f16(
 // CHECK:         tensor.expand_shape {{.+}} output_shape [16, 64] : tensor<1024xf16> into tensor<16x64xf16>
+// CHECK:         %[[NINF16:.*]] = arith.constant 0xFC00 : f16
+// CHECK:         linalg.fill ins(%[[NINF16]] : f16)
 // CHECK:         linalg.generic {{.+}} ins(%{{.+}} : tensor<16x64xf16>) outs(%{{.+}} : tensor<64xf16>)
 // CHECK:           arith.maxnumf
 // CHECK:         linalg.generic {{.+}} ins(%{{.+}} : tensor<64xf16>) outs(%{{.+}} : tensor<f16>)
@@ -96,4 +98,35 @@ func.func @max_into_one_element(%x: tensor<2048xf32>, %init: tensor<1xf32>) -> t
     linalg.yield %m : f32
   } -> tensor<1xf32>
   return %r : tensor<1xf32>
+}
+
+// maxnumf / minnumf partials start at -inf / +inf (upstream's NaN start becomes poison under the
+// fast-math flags set later: a max of negative numbers came out -inf); the final reduction keeps its init.
+// CHECK-LABEL: func.func @maxnum_starts_at_minus_inf(
+// CHECK-DAG:     %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK:         %[[P:.*]] = linalg.fill ins(%[[NINF]] : f32) outs(%{{.*}} : tensor<32xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%[[P]] : tensor<32xf32>)
+// CHECK:           arith.maxnumf
+// CHECK-LABEL: func.func @minnum_starts_at_plus_inf(
+// CHECK-DAG:     %[[INF:.*]] = arith.constant 0x7F800000 : f32
+// CHECK:         %[[P:.*]] = linalg.fill ins(%[[INF]] : f32) outs(%{{.*}} : tensor<32xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%[[P]] : tensor<32xf32>)
+// CHECK:           arith.minnumf
+func.func @maxnum_starts_at_minus_inf(%x: tensor<2048xf32>, %i: tensor<f32>) -> tensor<f32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : tensor<2048xf32>) outs(%i : tensor<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.maxnumf %a, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
+func.func @minnum_starts_at_plus_inf(%x: tensor<2048xf32>, %i: tensor<f32>) -> tensor<f32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : tensor<2048xf32>) outs(%i : tensor<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.minnumf %a, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
 }
