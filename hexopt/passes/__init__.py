@@ -38,6 +38,7 @@ REGISTRY: dict[str, str] = {
     "erase-unused-linalg-operands": "hexopt.passes.erase_unused_operands:EraseUnusedLinalgOperands",
     "punt-buffer": "hexopt.passes.punt_buffer:PuntBuffer",
     "rvo": "hexopt.passes.rvo:Rvo",
+    "replace-library-calls": "hexopt.passes.library_calls:ReplaceLibraryCalls",
 }
 
 
