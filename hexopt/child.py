@@ -106,16 +106,21 @@ def _read_messages(fd: int, run: ChildRun) -> None:
             run.events.append(event)
 
 
-def run_guarded(task: str, request: dict[str, Any], timeout: float | None = None,
-                env: dict[str, str] | None = None) -> ChildRun:
+def run_guarded(
+    task: str, request: dict[str, Any], timeout: float | None = None, env: dict[str, str] | None = None
+) -> ChildRun:
     """Run worker task `task` on `request` in a child process and collect what it reports.
 
     Interrupts (Ctrl-C, SIGTERM turned into an exception by the CLI) kill the child and propagate."""
     rfd, wfd = os.pipe()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "hexopt.worker", task, str(wfd)], stdin=subprocess.PIPE,
-                                pass_fds=(wfd,), env=env if env is not None else dict(os.environ),
-                                preexec_fn=_prepare_child)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hexopt.worker", task, str(wfd)],
+            stdin=subprocess.PIPE,
+            pass_fds=(wfd,),
+            env=env if env is not None else dict(os.environ),
+            preexec_fn=_prepare_child,
+        )
     except BaseException:
         os.close(rfd)
         raise

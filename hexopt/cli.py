@@ -61,8 +61,9 @@ def _internal_error(e: BaseException) -> int:
         where = f" (traceback saved in {path})"
     except OSError:
         pass
-    click.echo(f"hexopt: internal error: {type(e).__name__}: {e}{where}; this is a hexopt bug, please report it",
-               err=True)
+    click.echo(
+        f"hexopt: internal error: {type(e).__name__}: {e}{where}; this is a hexopt bug, please report it", err=True
+    )
     return 1
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_LOC = re.compile(r'loc\("(?P<file>[^"]*)":(?P<line>\d+):(?P<col>\d+)(?: to [^)]*)?\)')
+# A file location anywhere in a location: also inside name, call-site and fused locations (Triton IR names
+# its values: loc("x"("kernel.py":9:9))).
+_LOC = re.compile(r'"(?P<file>[^"]*)":(?P<line>\d+):(?P<col>\d+)')
 
 
 @dataclass

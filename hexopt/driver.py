@@ -208,7 +208,8 @@ def run_pipeline(module: Any, specs: list[PassSpec], options: RunOptions | None 
             _print_ir(module, spec.text())
         if opts.dump_dir:
             write_dump(os.path.join(opts.dump_dir, f"{index + 1:02d}-{spec.name}.mlir"), str(module))
-            write_dump(os.path.join(opts.dump_dir, "timings.json"), json.dumps([[t.name, t.seconds] for t in opts.timings]))
+            timings = json.dumps([[t.name, t.seconds] for t in opts.timings])
+            write_dump(os.path.join(opts.dump_dir, "timings.json"), timings)
     return opts.timings
 
 
@@ -222,7 +223,9 @@ def lower_task(request: dict[str, Any], emit: Callable[..., None]) -> tuple[dict
         specs = specs[:stop]
     source = request.get("source_name", "-")
     with ir.Context() as ctx:
-        ctx.allow_unregistered_dialects = bool(request.get("allow_unregistered", False))
+        # Generic-form Triton IR (convert-triton-to-linalg's input) is the one foreign dialect accepted.
+        ctx.allow_unregistered_dialects = bool(request.get("allow_unregistered", False)) or \
+            '"tt.func"()' in request["input_text"]
         module = parse_module(request["input_text"], source, request.get("verify", True))
         opts = RunOptions(verify=request.get("verify", True),
                           print_ir_after_all=request.get("print_ir_after_all", False),

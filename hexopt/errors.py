@@ -28,8 +28,14 @@ class HexoptError(Exception):
 
     kind: ClassVar[str] = "error"
 
-    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None, hint: str | None = None,
-                 exit_code: int = 1, pass_index: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        diagnostics: list[Diagnostic] | None = None,
+        hint: str | None = None,
+        exit_code: int = 1,
+        pass_index: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.diagnostics = diagnostics or []
@@ -39,14 +45,25 @@ class HexoptError(Exception):
         self.pass_index = pass_index
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.message, "hint": self.hint, "exit_code": self.exit_code,
-                "pass_index": self.pass_index, "diagnostics": [d.to_json() for d in self.diagnostics]}
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "hint": self.hint,
+            "exit_code": self.exit_code,
+            "pass_index": self.pass_index,
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> HexoptError:
         cls = _KINDS.get(d.get("kind", ""), HexoptError)
-        return cls(d["message"], [Diagnostic.from_json(x) for x in d.get("diagnostics", [])], d.get("hint"),
-                   d.get("exit_code", 1), d.get("pass_index"))
+        return cls(
+            d["message"],
+            [Diagnostic.from_json(x) for x in d.get("diagnostics", [])],
+            d.get("hint"),
+            d.get("exit_code", 1),
+            d.get("pass_index"),
+        )
 
 
 class InputError(HexoptError):
@@ -87,11 +104,29 @@ class RunError(HexoptError):
 class UsageError(HexoptError):
     kind = "usage"
 
-    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None, hint: str | None = None,
-                 exit_code: int = 2, pass_index: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        diagnostics: list[Diagnostic] | None = None,
+        hint: str | None = None,
+        exit_code: int = 2,
+        pass_index: int | None = None,
+    ):
         super().__init__(message, diagnostics, hint, exit_code, pass_index)
 
 
-_KINDS: dict[str, type[HexoptError]] = {c.kind: c for c in (
-    HexoptError, InputError, PipelineError, PassError, UnsupportedError, CrashError, InternalError, BackendError,
-    RunError, UsageError)}
+_KINDS: dict[str, type[HexoptError]] = {
+    c.kind: c
+    for c in (
+        HexoptError,
+        InputError,
+        PipelineError,
+        PassError,
+        UnsupportedError,
+        CrashError,
+        InternalError,
+        BackendError,
+        RunError,
+        UsageError,
+    )
+}

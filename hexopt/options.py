@@ -124,12 +124,14 @@ class OptionSpec:
         what = what or f"option '{self.name}'"
         items = v if isinstance(v, tuple) else (v,)
         if self.choices is not None and v not in self.choices:
-            raise OptionError(f"{what} must be one of {', '.join(format_value(c) for c in self.choices)}; "
-                              f"got {format_value(v)}{did_you_mean(format_value(v), [str(c) for c in self.choices])}")
+            raise OptionError(
+                f"{what} must be one of {', '.join(format_value(c) for c in self.choices)}; "
+                f"got {format_value(v)}{did_you_mean(format_value(v), [str(c) for c in self.choices])}"
+            )
         for item in items:
-            if isinstance(item, (int, float)) and not isinstance(item, bool):
-                if (self.min is not None and item < self.min) or (self.max is not None and item > self.max):
-                    raise OptionError(f"{what} must be {self.rule()}; got {format_value(v)}")
+            number = isinstance(item, (int, float)) and not isinstance(item, bool)
+            if number and ((self.min is not None and item < self.min) or (self.max is not None and item > self.max)):
+                raise OptionError(f"{what} must be {self.rule()}; got {format_value(v)}")
         if self.check is not None:
             problem = self.check(v)
             if problem:
@@ -152,5 +154,6 @@ def type_of_annotation(annotation: Any) -> tuple[str, tuple[Any, ...] | None]:
         return type(args[0]).__name__, tuple(args)
     if origin is tuple and args == (int, Ellipsis):
         return "list[int]", None
-    raise TypeError(f"unsupported option type {annotation!r} (use bool, int, float, str, Literal[...] "
-                    "or tuple[int, ...])")
+    raise TypeError(
+        f"unsupported option type {annotation!r} (use bool, int, float, str, Literal[...] or tuple[int, ...])"
+    )

@@ -86,9 +86,13 @@ def bench_host(args, sets: dict[str, str]) -> dict:
         argv = [0, q, k, v, out]
         kernel.run(argv, (GRID,))
         err = float(np.abs(out - want).max())
-        checks[label] = {"max_abs_err": err, "allclose": bool(np.allclose(out, want, rtol=RTOL, atol=ATOL)),
-                         "pipeline": pipeline, "set": values}
-        timers[label] = (lambda kern=kernel, a=argv: kern.benchmark(a, (GRID,), iterations=1, warmup=0).times_us[0])
+        checks[label] = {
+            "max_abs_err": err,
+            "allclose": bool(np.allclose(out, want, rtol=RTOL, atol=ATOL)),
+            "pipeline": pipeline,
+            "set": values,
+        }
+        timers[label] = lambda kern=kernel, a=argv: kern.benchmark(a, (GRID,), iterations=1, warmup=0).times_us[0]
 
     q2, k2, v2 = (x.reshape(N_CTX, D_HEAD) for x in (q, k, v))
     checks["numpy (float32)"] = {"max_abs_err": float(np.abs(numpy_attention(q2, k2, v2) - want[0, 0]).max())}
@@ -126,20 +130,29 @@ def bench_host(args, sets: dict[str, str]) -> dict:
     for r in range(args.runs):
         # Interleaved, one run of each per round; the order rotates every round, because the first
         # slot of a round measured slower (the async worker threads of the previous kernel wind down).
-        for name in names[r % len(names):] + names[: r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             samples[name].append(timers[name]())
     np_median = statistics.median(samples["numpy (float32)"])
     rows = {}
     for name, xs in samples.items():
         med = statistics.median(xs)
-        rows[name] = {"median_us": med, "min_us": min(xs), "max_us": max(xs), "ratio_vs_numpy": med / np_median,
-                      "samples_us": xs, **checks.get(name, {})}
+        rows[name] = {
+            "median_us": med,
+            "min_us": min(xs),
+            "max_us": max(xs),
+            "ratio_vs_numpy": med / np_median,
+            "samples_us": xs,
+            **checks.get(name, {}),
+        }
     return rows
 
 
 def print_host(rows: dict, runs: int, warmup: int) -> None:
-    print(f"Host JIT, seed flash attention {N_CTX}x{D_HEAD} f32, grid ({GRID},): median of {runs} interleaved runs (rotating order) "
-          f"after {warmup} warm-up")
+    print(
+        f"Host JIT, seed flash attention {N_CTX}x{D_HEAD} f32, grid ({GRID},): "
+        f"median of {runs} interleaved runs (rotating order) "
+        f"after {warmup} warm-up"
+    )
     print(f"{'variant':<52} {'median us':>11} {'min us':>10} {'max us':>10} {'vs numpy':>9}  check")
     for name, r in rows.items():
         check = ""
@@ -147,8 +160,10 @@ def print_host(rows: dict, runs: int, warmup: int) -> None:
             check = f"{'ok' if r['allclose'] else 'FAIL'} (max abs err {r['max_abs_err']:.2g})"
         elif "max_abs_err" in r:
             check = f"(max abs err {r['max_abs_err']:.2g})"
-        print(f"{name:<52} {r['median_us']:>11.0f} {r['min_us']:>10.0f} {r['max_us']:>10.0f} "
-              f"{r['ratio_vs_numpy']:>8.2f}x  {check}")
+        print(
+            f"{name:<52} {r['median_us']:>11.0f} {r['min_us']:>10.0f} {r['max_us']:>10.0f} "
+            f"{r['ratio_vs_numpy']:>8.2f}x  {check}"
+        )
 
 
 # ------------------------------------------------------------------------------------------- hexagon
@@ -216,8 +231,16 @@ def bench_hexagon(args, sets: dict[str, str], work: Path) -> dict:
     want = attention_reference(q, k, v, SCALE).astype(np.float32)
     plugin = None if args.no_plugin else plugin_library(work)
     qemu_args = ["-plugin", str(plugin), "-d", "plugin"] if plugin else []
-    res = hexagon.run_qemu(exe, [0, q, k, v, np.zeros_like(q)], grid=(GRID,), iterations=1, name=sig.name,
-                           outputs=[4], expect={4: want}, qemu_args=qemu_args)
+    res = hexagon.run_qemu(
+        exe,
+        [0, q, k, v, np.zeros_like(q)],
+        grid=(GRID,),
+        iterations=1,
+        name=sig.name,
+        outputs=[4],
+        expect={4: want},
+        qemu_args=qemu_args,
+    )
     m = re.search(r"hexopt-insn-count: insns=(\d+)", res.stderr)
     result["qemu_hvx_float_off"] = {
         "passed": res.passed,
@@ -229,30 +252,45 @@ def bench_hexagon(args, sets: dict[str, str], work: Path) -> dict:
 
 def print_hexagon(h: dict) -> None:
     s = h["static_v73_hvx"]
-    print("\nHexagon v73 HVX build, static (hexopt run hexagon + hexopt translate --emit asm; instructions, "
-          "not packets):")
+    print(
+        "\nHexagon v73 HVX build, static (hexopt run hexagon + hexopt translate --emit asm; instructions, not packets):"
+    )
     for key, value in s.items():
         print(f"  {key:<22} {value}")
     q = h.get("qemu_hvx_float_off")
     if q:
-        print("\nqemu-hexagon 7.2 -cpu v67, HVX-float-OFF build (float vectors scalarized), one grid run incl. "
-              "harness I/O and check:")
+        print(
+            "\nqemu-hexagon 7.2 -cpu v67, HVX-float-OFF build (float vectors scalarized), one grid run incl. "
+            "harness I/O and check:"
+        )
         print(f"  result                 {'Pass' if q['passed'] else 'FAIL'}")
         print(f"  emulator wall time     {q['emulator_wall_s']:.1f} s  (emulator time, not device time)")
         packets = q["packets"]
-        print(f"  executed packets       {packets if packets is not None else 'n/a (plugin not built)'}"
-              "  (qemu TCG plugin; counts the scalarized float build, not the HVX build)")
+        print(
+            f"  executed packets       {packets if packets is not None else 'n/a (plugin not built)'}"
+            "  (qemu TCG plugin; counts the scalarized float build, not the HVX build)"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7, help="timed runs per variant (median reported)")
     ap.add_argument("--warmup", type=int, default=2, help="untimed runs per variant first")
-    ap.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
-                    help="pipeline option for the host variants and the Hexagon build (repeatable)")
-    ap.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
-                    help="also time the host variants with these pipeline options changed, e.g. "
-                         "a=false,b=false (repeatable)")
+    ap.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="pipeline option for the host variants and the Hexagon build (repeatable)",
+    )
+    ap.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="also time the host variants with these pipeline options changed, e.g. a=false,b=false (repeatable)",
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-torch", action="store_true", help="skip torch even if it is installed")
     ap.add_argument("--no-host", action="store_true", help="skip the host timings")
@@ -262,8 +300,14 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="write every figure (and raw samples) here")
     args = ap.parse_args()
     sets = parse_sets(args.sets)
-    report: dict = {"kernel": str(SEED.relative_to(ROOT)), "shape": [1, 1, N_CTX, D_HEAD], "grid": [GRID],
-                    "runs": args.runs, "warmup": args.warmup, "set": sets}
+    report: dict = {
+        "kernel": str(SEED.relative_to(ROOT)),
+        "shape": [1, 1, N_CTX, D_HEAD],
+        "grid": [GRID],
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "set": sets,
+    }
     failed = False
     if not args.no_host:
         report["host"] = bench_host(args, sets)

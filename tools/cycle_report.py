@@ -51,9 +51,9 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
 
+    from hexopt import lower
     from hexopt.backend import cycles
     from hexopt.backend.translate import TargetOptions, translate
-    from hexopt import lower
 
     kernels = dict(DEFAULT)
     if args.kernels:

@@ -21,14 +21,32 @@ import time
 import urllib.request
 from typing import Any
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
-         "--mute-audio", "--hide-scrollbars=false"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars=false",
+]
 
 KEYS = {  # key -> (code, windowsVirtualKeyCode)
-    "ArrowDown": ("ArrowDown", 40), "ArrowUp": ("ArrowUp", 38), "Enter": ("Enter", 13), "Escape": ("Escape", 27),
-    "Home": ("Home", 36), "End": ("End", 35), "PageDown": ("PageDown", 34), "PageUp": ("PageUp", 33),
-    "/": ("Slash", 191), "[": ("BracketLeft", 219), "]": ("BracketRight", 221),
+    "ArrowDown": ("ArrowDown", 40),
+    "ArrowUp": ("ArrowUp", 38),
+    "Enter": ("Enter", 13),
+    "Escape": ("Escape", 27),
+    "Home": ("Home", 36),
+    "End": ("End", 35),
+    "PageDown": ("PageDown", 34),
+    "PageUp": ("PageUp", 33),
+    "/": ("Slash", 191),
+    "[": ("BracketLeft", 219),
+    "]": ("BracketRight", 221),
 }
 
 
@@ -56,9 +74,19 @@ class Chromium:
         self.profile = tempfile.mkdtemp(prefix="hexopt-chromium-")
         self.timeout = timeout
         self.proc = subprocess.Popen(
-            [self.binary, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0",
-             "--remote-allow-origins=*", f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                self.binary,
+                *FLAGS,
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         port = self._port()
         deadline = time.monotonic() + timeout
         page = None
@@ -165,11 +193,20 @@ class Chromium:
             self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
     def key(self, key: str, shift: bool = False) -> None:
-        code, vk = KEYS.get(key, (f"Key{key.upper()}" if key.isalpha() else key, ord(key.upper()) if len(key) == 1 else 0))
+        code, vk = KEYS.get(
+            key, (f"Key{key.upper()}" if key.isalpha() else key, ord(key.upper()) if len(key) == 1 else 0)
+        )
         text = key if len(key) == 1 else ("\r" if key == "Enter" else "")
         mods = 8 if shift else 0
-        self.send("Input.dispatchKeyEvent", type="keyDown" if text else "rawKeyDown", key=key, code=code,
-                  windowsVirtualKeyCode=vk, text=text, modifiers=mods)
+        self.send(
+            "Input.dispatchKeyEvent",
+            type="keyDown" if text else "rawKeyDown",
+            key=key,
+            code=code,
+            windowsVirtualKeyCode=vk,
+            text=text,
+            modifiers=mods,
+        )
         self.send("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=vk, modifiers=mods)
 
     def type(self, text: str) -> None:

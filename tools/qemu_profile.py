@@ -23,9 +23,9 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -141,8 +141,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
 
-    from hexopt.backend import cycles
     from hexopt import lower
+    from hexopt.backend import cycles
 
     text = args.kernel.read_text()
     lowered = text if "llvm.func" in text and "func.func" not in text else lower(text, args.pipeline)

@@ -103,9 +103,9 @@ LINALG_TO_LLVM: dict[str, tuple[str, dict[str, str]] | None] = {
     "add-fastmath": ("fast-math", {"true": "true", "false": "false"}),
 }
 #: Reference options whose `false` hexopt always honours (it has no such feature).
-ABSENT_FEATURES = {"enable-split-reduction", "enable-vtcm-tiling", "enable-convert-to-hexagonmem", "enable-hexagonmem-copy-to-dma",
-                   "enable-collapse-address-space", "enable-lwp", "enable-hexkl", "enable-slicing",
-                   "enable-double-buffering", "enable-scf-threading", "enable-conversion-to-fp16",
+ABSENT_FEATURES = {"enable-split-reduction", "enable-vtcm-tiling", "enable-convert-to-hexagonmem",
+                   "enable-hexagonmem-copy-to-dma", "enable-collapse-address-space", "enable-lwp", "enable-hexkl",
+                   "enable-slicing", "enable-double-buffering", "enable-scf-threading", "enable-conversion-to-fp16",
                    "enable-hvx-inlining", "enable-scf-loop-unroll", "lower-constants-in-separate-shared-objects"}
 
 

@@ -26,10 +26,10 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-if ! .venv/bin/python -c "import hexopt, mlir.ir, llvmlite, pytest" >/dev/null 2>&1 \
+if ! .venv/bin/python -c "import hexopt, mlir.ir, llvmlite, pytest, triton, torch" >/dev/null 2>&1 \
    || [ pyproject.toml -nt .venv/.hexopt-installed ]; then
-  echo "setup: pip install -e .[test] (first time: a few minutes)" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+  echo "setup: pip install -e .[test,triton] (first time: a few minutes)" >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,triton]' 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import hexopt, mlir.ir, llvmlite" 
   touch .venv/.hexopt-installed
 fi

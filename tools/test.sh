@@ -5,8 +5,10 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 export HEXOPT_CACHE_DIR=${HEXOPT_CACHE_DIR:-$PWD/build/cache}
 status=0
-echo "== ruff check (pyflakes)"
+echo "== ruff check"
 .venv/bin/ruff check hexopt tools test/python || status=1
+echo "== mypy hexopt"
+.venv/bin/mypy || status=1
 echo "== lit test/lit"
 .venv/bin/lit -sv test/lit || status=1
 echo "== pytest test/python"

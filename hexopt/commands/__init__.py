@@ -14,4 +14,5 @@ COMMANDS = [
     "hexopt.commands.compile:compile_cmd",
     "hexopt.commands.bench:bench_cmd",
     "hexopt.commands.analyze:analyze_cmd",
+    "hexopt.commands.triton:triton_cmd",
 ]

@@ -97,22 +97,44 @@ def parse_assignments(values: Sequence[str], option: str) -> dict[str, str]:
 
 # --- option groups --------------------------------------------------------------------------------
 
+
 def target_options(hexagon_only: bool = False, opt_level: bool = True) -> Callable[[F], F]:
     """--target, --arch, -O, --hvx-float/--no-hvx-float: what code generation needs (hexopt.backend.TargetOptions)."""
 
     def decorate(f: F) -> F:
         opts = []
         if not hexagon_only:
-            opts.append(click.option("--target", type=click.Choice(["hexagon", "host"], case_sensitive=False),
-                                     default="hexagon", show_default=True,
-                                     help="machine to generate code for: Hexagon, or the host (x86-64 JIT)"))
-        opts.append(click.option("--arch", default=None, metavar="v68|v69|v73|v75|v79",
-                                 help="Hexagon arch [default: $HEXAGON_ARCH_VERSION, else v73]"))
+            opts.append(
+                click.option(
+                    "--target",
+                    type=click.Choice(["hexagon", "host"], case_sensitive=False),
+                    default="hexagon",
+                    show_default=True,
+                    help="machine to generate code for: Hexagon, or the host (x86-64 JIT)",
+                )
+            )
+        opts.append(
+            click.option(
+                "--arch",
+                default=None,
+                metavar="v68|v69|v73|v75|v79",
+                help="Hexagon arch [default: $HEXAGON_ARCH_VERSION, else v73]",
+            )
+        )
         if opt_level:
-            opts.append(click.option("-O", "opt", type=click.IntRange(0, 3), default=3, show_default=True,
-                                     help="LLVM optimization level"))
-        opts.append(click.option("--hvx-float/--no-hvx-float", default=True, show_default=True,
-                                 help="HVX floating point (qf32); off: scalar float code that qemu-hexagon can run"))
+            opts.append(
+                click.option(
+                    "-O", "opt", type=click.IntRange(0, 3), default=3, show_default=True, help="LLVM optimization level"
+                )
+            )
+        opts.append(
+            click.option(
+                "--hvx-float/--no-hvx-float",
+                default=True,
+                show_default=True,
+                help="HVX floating point (qf32); off: scalar float code that qemu-hexagon can run",
+            )
+        )
         for o in reversed(opts):
             f = o(f)
         return f
@@ -122,10 +144,19 @@ def target_options(hexagon_only: bool = False, opt_level: bool = True) -> Callab
 
 def pipeline_options(f: F) -> F:
     """--pipeline and --set: the YAML pipeline that lowers Linalg input, and its option overrides."""
-    f = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
-                     help="change a pipeline option (repeatable; `hexopt pipeline show PIPELINE --options` lists them)")(f)
-    f = click.option("--pipeline", default=None, metavar="PIPELINE",
-                     help="YAML pipeline (a file or a shipped name) [default: the target's: hexagon or host]")(f)
+    f = click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="change a pipeline option (repeatable; `hexopt pipeline show PIPELINE --options` lists them)",
+    )(f)
+    f = click.option(
+        "--pipeline",
+        default=None,
+        metavar="PIPELINE",
+        help="YAML pipeline (a file or a shipped name) [default: the target's: hexagon or host]",
+    )(f)
     return f
 
 

@@ -15,23 +15,63 @@ from .common import CONTEXT, fail, parse_assignments, pipeline_options, read_inp
 @click.argument("input", metavar="INPUT")
 @click.option("-o", "--output", required=True, help="the object (or assembly / LLVM IR / MLIR with --emit)")
 @pipeline_options
-@click.option("--emit", type=click.Choice(["obj", "asm", "llvm", "mlir"], case_sensitive=False), default="obj",
-              show_default=True, help="object, assembly, LLVM IR, or the LLVM-dialect MLIR")
+@click.option(
+    "--emit",
+    type=click.Choice(["obj", "asm", "llvm", "mlir"], case_sensitive=False),
+    default="obj",
+    show_default=True,
+    help="object, assembly, LLVM IR, or the LLVM-dialect MLIR",
+)
 @target_options()
 @click.option("--shared", metavar="LIB.so", default=None, help="also link the object into this shared library")
-@click.option("--keep", type=click.Path(file_okay=False), default=None,
-              help="keep the intermediate LLVM-dialect MLIR here (kernel.llvm.mlir)")
-@click.option("--report", metavar="PATH", default=None,
-              help="write an HTML report of every stage and the back-end figures; $HEXOPT_REPORT too")
-def compile_cmd(input: str, output: str, pipeline: str | None, sets: tuple[str, ...], emit: str, target: str,
-                arch: str | None, opt: int, hvx_float: bool, shared: str | None, keep: str | None,
-                report: str | None) -> None:
-    """Compile a Linalg kernel (triton-shared IR) to a Hexagon object in one command.
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="keep the intermediate LLVM-dialect MLIR here (kernel.llvm.mlir)",
+)
+@click.option(
+    "--report",
+    metavar="PATH",
+    default=None,
+    help="write an HTML report of every stage and the back-end figures; $HEXOPT_REPORT too",
+)
+@click.option(
+    "--signature",
+    multiple=True,
+    metavar="NAME=TYPE,...",
+    help="with INPUT = FILE.py:KERNEL: parameter types, as for `hexopt triton`",
+)
+@click.option(
+    "--constexpr",
+    "constexprs",
+    multiple=True,
+    metavar="NAME=VALUE,...",
+    help="with INPUT = FILE.py:KERNEL: constexpr values, as for `hexopt triton`",
+)
+def compile_cmd(
+    input: str,
+    output: str,
+    pipeline: str | None,
+    sets: tuple[str, ...],
+    emit: str,
+    target: str,
+    arch: str | None,
+    opt: int,
+    hvx_float: bool,
+    shared: str | None,
+    keep: str | None,
+    report: str | None,
+    signature: tuple[str, ...],
+    constexprs: tuple[str, ...],
+) -> None:
+    """Compile a Linalg kernel (triton-shared IR), or FILE.py:KERNEL (a @triton.jit kernel), to a Hexagon object.
 
     The same as `hexopt run PIPELINE INPUT` followed by `hexopt translate` (and `hexopt link`
     with --shared): every stage keeps its crash guard and its error messages.
     """
     from hexopt.backend.translate import translate_guarded
+    from hexopt.commands.triton import is_triton_spec, triton_source
     from hexopt.lowering import lower
     from hexopt.output import check_writable, write_output
     from hexopt.pipeline import load_pipeline
@@ -46,11 +86,16 @@ def compile_cmd(input: str, output: str, pipeline: str | None, sets: tuple[str, 
         options = target_of(target, arch, opt, hvx_float)
         p = load_pipeline(pipeline or target, parse_assignments(sets, "--set"))
         if str(p.values.get("target", target)) != target:
-            raise PipelineError(f"pipeline '{p.name}' compiles for {p.values['target']}; --target {target} needs "
-                                f"a pipeline for {target} (e.g. --pipeline {target})")
+            raise PipelineError(
+                f"pipeline '{p.name}' compiles for {p.values['target']}; --target {target} needs "
+                f"a pipeline for {target} (e.g. --pipeline {target})"
+            )
         check_writable(output)
         check_writable(shared)
-        text, name = read_input(input)
+        if is_triton_spec(input):  # a @triton.jit kernel: its TTIR goes in (the pipeline converts it first)
+            text, name = triton_source(input, signature, constexprs)
+        else:
+            text, name = read_input(input)
         sources[name] = text
         from hexopt.report import report_run
 

@@ -37,7 +37,10 @@ def link_cmd(obj: str, output: str, kernel: str | None, with_runtime: bool, arch
     for sym, kind in res.undefined.items():
         by_kind.setdefault(kind, []).append(sym)
     summary = "; ".join(f"{k}: {len(v)}" for k, v in sorted(by_kind.items())) or "none"
-    click.echo(f"hexopt: wrote {output}: exports {', '.join(res.exported)}; undefined (provided by the device"
-               f" runtime) {summary}", err=True)
+    click.echo(
+        f"hexopt: wrote {output}: exports {', '.join(res.exported)}; undefined (provided by the device"
+        f" runtime) {summary}",
+        err=True,
+    )
     if with_runtime and any(kind == "async-runtime" for kind in res.undefined.values()):
         raise BackendError(f"{output}: async runtime symbols are still undefined after --with-runtime")

@@ -33,8 +33,11 @@ def pipeline_show(name: str, sets: tuple[str, ...], show_options: bool) -> None:
     if show_options:
         for decl in p.options.values():
             rule = decl.rule()
-            click.echo(f"{decl.name} ({decl.type}) = {format_value(p.values[decl.name])}"
-                       f"{f' [{rule}]' if rule else ''}: {decl.help}", err=True)
+            click.echo(
+                f"{decl.name} ({decl.type}) = {format_value(p.values[decl.name])}"
+                f"{f' [{rule}]' if rule else ''}: {decl.help}",
+                err=True,
+            )
     click.echo(p.text())
 
 

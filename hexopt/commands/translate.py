@@ -12,13 +12,19 @@ from .common import CONTEXT, read_input, reports_errors, target_of, target_optio
 @click.command("translate", context_settings=CONTEXT)
 @click.argument("input", metavar="INPUT")
 @click.option("-o", "--output", default="-", show_default=True, help="output file ('-': stdout)")
-@click.option("--emit", type=click.Choice(["llvm", "asm", "obj"], case_sensitive=False), default="obj",
-              show_default=True, help="optimized LLVM IR, assembly or an ELF object")
+@click.option(
+    "--emit",
+    type=click.Choice(["llvm", "asm", "obj"], case_sensitive=False),
+    default="obj",
+    show_default=True,
+    help="optimized LLVM IR, assembly or an ELF object",
+)
 @target_options()
 @click.option("--hvx-length", default="128b", show_default=True, help="HVX vector length")
 @reports_errors
-def translate_cmd(input: str, output: str, emit: str, target: str, arch: str | None, opt: int, hvx_float: bool,
-                  hvx_length: str) -> None:
+def translate_cmd(
+    input: str, output: str, emit: str, target: str, arch: str | None, opt: int, hvx_float: bool, hvx_length: str
+) -> None:
     """Translate LLVM-dialect MLIR (from `hexopt run`) to LLVM IR, assembly or an object file.
 
     INPUT is a file or - for stdin. The module must have been lowered for the same target (the

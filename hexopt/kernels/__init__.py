@@ -72,8 +72,10 @@ class Kernel:
 
     def parameters(self) -> list[OptionSpec]:
         hints = typing.get_type_hints(self.Problem)
-        return [OptionSpec(f.name.replace("_", "-"), type_of_annotation(hints[f.name])[0], f.default, "")
-                for f in dataclasses.fields(self.Problem)]
+        return [
+            OptionSpec(f.name.replace("_", "-"), type_of_annotation(hints[f.name])[0], f.default, "")
+            for f in dataclasses.fields(self.Problem)
+        ]
 
     def problem(self, params: dict[str, str] | None = None) -> Any:
         """The Problem from `--param NAME=VALUE` texts (defaults for the rest); UsageError when one is wrong."""
@@ -81,8 +83,10 @@ class Kernel:
         values = {}
         for key, raw in (params or {}).items():
             if key not in specs:
-                raise UsageError(f"--param: kernel '{self.name}' has no parameter '{key}'"
-                                 f"{did_you_mean(key, list(specs))} (parameters: {', '.join(specs)})")
+                raise UsageError(
+                    f"--param: kernel '{self.name}' has no parameter '{key}'"
+                    f"{did_you_mean(key, list(specs))} (parameters: {', '.join(specs)})"
+                )
             try:
                 values[key.replace("-", "_")] = specs[key].convert(raw, f"--param {key}")
             except OptionError as e:

@@ -57,8 +57,16 @@ def _f32(x: float) -> str:
     return repr(float(v))
 
 
-def _elementwise(res: str, maps: str, iters: str, ins: list[tuple[str, str]], out: tuple[str, str],
-                 body: str | None, indent: str, extra_attrs: str = "") -> str:
+def _elementwise(
+    res: str,
+    maps: str,
+    iters: str,
+    ins: list[tuple[str, str]],
+    out: tuple[str, str],
+    body: str | None,
+    indent: str,
+    extra_attrs: str = "",
+) -> str:
     """A linalg.generic in triton-shared style; body None = yield the first input (broadcast copy)."""
     in_vals = ", ".join(v for v, _ in ins)
     in_types = ", ".join(t for _, t in ins)

@@ -42,11 +42,18 @@ def _single_use_by(value: AnyValue, op: AnyOp) -> bool:
 
 def _is_broadcast_generic(op: AnyOp | None) -> bool:
     """A tensor generic with one input and one result whose body only yields the input (a broadcast or copy)."""
-    if not L.is_generic(op) or len(op.results) != 1 or L.num_inputs(op) != 1 or not L.all_parallel(op):
+    if op is None or not L.is_generic(op) or len(op.results) != 1 or L.num_inputs(op) != 1 or not L.all_parallel(op):
         return False
     ops = L.body_ops(op)
     return (len(ops) == 1 and ops[0].operation.name == "linalg.yield" and len(ops[0].operands) == 1
             and ops[0].operands[0] == L.body(op).arguments[0])
+
+
+def _flags(op: AnyOp) -> AnyValue | None:
+    """The op's fastmath attribute, or None."""
+    if "fastmath" in op.attributes:
+        return op.attributes["fastmath"]
+    return None
 
 
 def _one(func: AnyOp, element_type: AnyValue) -> AnyValue:
@@ -108,7 +115,7 @@ class BroadcastDivToMul(Pass):
                 return False
             divisor = ext.operands[0]
         user = ext or div.operation
-        flags = div.attributes["fastmath"] if "fastmath" in div.attributes else None
+        flags = _flags(div)
         block = L.body(op)
         if divisor.owner != block:
             if not isinstance(divisor.owner, ir.Block) and divisor.owner.operation.parent == op.operation:
@@ -131,8 +138,8 @@ class BroadcastDivToMul(Pass):
                 recip = arith.DivFOp(one, scalar, fastmath=flags) if flags else arith.DivFOp(one, scalar)
                 fill = linalg.fill(recip.result, outs=[producer.operands[1]])
             op.operands[i] = fill
-        elif _is_broadcast_generic(producer) and (_elements(producer.operands[0].type) or 0) \
-                < (_elements(operand.type) or 0):
+        elif producer is not None and _is_broadcast_generic(producer) \
+                and (_elements(producer.operands[0].type) or 0) < (_elements(operand.type) or 0):
             recip = _reciprocal_generic(func, producer.operands[0], producer, flags)
             clone = producer.clone(ip=ir.InsertionPoint(producer))
             clone.operands[0] = recip

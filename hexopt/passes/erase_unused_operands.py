@@ -65,7 +65,8 @@ def drop_results(op: AnyOp, drop: list[int]) -> AnyOp:
 
 @dataclass(frozen=True)
 class EraseUnusedLinalgOperands(Pass):
-    """Remove linalg.generic inputs the body does not read (upstream patterns) and unused results whose init is not read."""
+    """Remove linalg.generic inputs the body does not read (upstream patterns) and unused results whose init is
+    not read."""
 
     name: ClassVar[str] = "erase-unused-linalg-operands"
     scope: ClassVar[str] = "builtin.module"

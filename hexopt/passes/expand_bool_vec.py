@@ -10,6 +10,7 @@ rewrite (arith's int-range and emulation patterns do not touch i1 vectors).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,7 +23,7 @@ def _bool_vector(t: object) -> bool:
     return isinstance(t, ir.VectorType) and isinstance(t.element_type, ir.IntegerType) and t.element_type.width == 1
 
 
-def _expand(true_value: float) -> object:
+def _expand(true_value: float) -> Callable[[AnyOp, AnyOp], bool | None]:
     def pattern(op: AnyOp, rewriter: AnyOp) -> bool | None:
         """mlir.rewrite convention: None when it rewrote `op`, True when it does not apply."""
         op = op.operation

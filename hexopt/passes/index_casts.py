@@ -18,7 +18,6 @@ that the body reads nothing but its two pointers.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -70,7 +69,8 @@ def _resize(value: AnyOp, dst: AnyType) -> AnyOp:
         return llvm.TruncOp(dst, value, ir.Attribute.parse("#llvm.overflow<none>")).result
     array = _array(src)
     if array:
-        parts = [(i, ir.IntegerType.get_signless(_array(dst)[1])) for i in range(array[0])]  # type: ignore[index]
+        width = _array(dst)[1]  # type: ignore[index]
+        parts = [(i, ir.IntegerType.get_signless(width)) for i in range(array[0])]
     else:
         parts = list(enumerate(_fields(dst) or []))
     out = llvm.UndefOp(dst).result
@@ -79,6 +79,11 @@ def _resize(value: AnyOp, dst: AnyType) -> AnyOp:
         field = llvm.ExtractValueOp(src_field, value, [i]).result
         out = llvm.InsertValueOp(out, _resize(field, field_type), [i]).result
     return out
+
+
+def _descriptor_pair(src: AnyType, dst: AnyType) -> bool:
+    """Two LLVM structs of one memref descriptor that differ in integer widths only."""
+    return _fields(src) is not None and _fields(dst) is not None and _convertible(src, dst)
 
 
 def reconcile(op: AnyOp, rewriter: AnyOp) -> bool | None:
@@ -97,9 +102,7 @@ def reconcile(op: AnyOp, rewriter: AnyOp) -> bool | None:
     if isinstance(mid.type, ir.IndexType):
         if _int_width(src.type) is None or _int_width(dst) is None:
             return True
-    elif not isinstance(mid.type, (ir.MemRefType, ir.UnrankedMemRefType)):
-        return True
-    elif _fields(src.type) is None or _fields(dst) is None or not _convertible(src.type, dst):
+    elif not isinstance(mid.type, (ir.MemRefType, ir.UnrankedMemRefType)) or not _descriptor_pair(src.type, dst):
         return True
     with rewriter.ip, op.location:
         new = _resize(src, dst)

@@ -111,7 +111,9 @@ class PuntBuffer(Pass):
     def punt(to_tensor: AnyOp) -> bool:
         buffer = to_tensor.operands[0]
         alloc = buffer.owner
-        if isinstance(alloc, ir.Block) or alloc.operation.name != "memref.alloc" or "restrict" not in to_tensor.attributes:
+        if isinstance(alloc, ir.Block) or alloc.operation.name != "memref.alloc":
+            return False
+        if "restrict" not in to_tensor.attributes:
             return False
         copy = None
         deallocs = []

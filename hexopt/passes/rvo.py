@@ -38,7 +38,7 @@ class Rvo(Pass):
     def rewrite(store: AnyOp) -> bool:
         result = store.operands[0]
         producer = L.defining_op(result)
-        if not L.is_generic(producer) or not L.has_tensor_semantics(producer):
+        if producer is None or not L.is_generic(producer) or not L.has_tensor_semantics(producer):
             return False
         k = result.result_number
         n_in = L.num_inputs(producer)

@@ -1,21 +1,12 @@
-"""split-reduce-generic: split a 1-loop reduction into vector-wide partial sums and a final reduction.
-
-Upstream's split_reduction starts the partial results at its neutral element of the combiner, which is
-NaN for `maxnumf`/`minnumf` (maxnum(x, NaN) = x). That is an identity only without fast-math: once
-hexagon-fast-math marks the partial reduction `nnan`, a NaN operand makes its result poison, and the
-code generated for it returns the NaN side (a max of all-negative values came out -inf on the host).
-The partials start at -inf (+inf for minnumf) instead: the identity of every non-NaN value, with or
-without fast-math, as the reference does.
-"""
+"""split-reduce-generic: split a 1-loop reduction into vector-wide partial sums and a final reduction."""
 
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AnyOp, arith, ir, ops_named
+from hexopt.ir import AnyOp
 
 from . import _linalg as L
 from ._transform import Script, run_on_targets
@@ -67,40 +58,34 @@ class SplitReduceGeneric(Pass):
         # the op index keeps keys apart: split_reduction is applied to one op per handle, as before
         targets = [(op, (self.ratio_for(op), i))
                    for i, op in enumerate(L.structured_ops(module)) if self.splittable(op)]
-        if not targets:
-            return
-        fills_before = ops_named(module, "linalg.fill", as_views=False)
         run_on_targets(module, targets, _split)
-        for fill in ops_named(module, "linalg.fill", as_views=False):
-            if fill not in fills_before:
-                _infinite_start(fill)
+        _infinite_identities(module)
+
+
+#: maxnumf/minnumf partials that upstream starts from NaN (a neutral element of maxnumf in IEEE terms) start
+#: from -inf/+inf instead: hexagon-fast-math later marks the ops `nnan`, under which a NaN operand is poison,
+#: and expand-vector-min-max turns fast maxnumf into maximumf, which propagates the NaN.
+_INFINITE = {"arith.maxnumf": "-inf", "arith.minnumf": "inf"}
+
+
+def _infinite_identities(module: AnyOp) -> None:
+    from hexopt.ir import arith, ir, walk_ops
+
+    for fill in walk_ops(module, lambda op: op.name == "linalg.fill" and len(op.results) == 1):
+        value = fill.operands[0]
+        const = value.owner
+        if isinstance(const, ir.Block) or const.name != "arith.constant" or not isinstance(value.type, ir.FloatType):
+            continue
+        if not math.isnan(ir.FloatAttr(const.attributes["value"]).value):
+            continue
+        users = [u.owner for u in fill.results[0].uses]
+        kinds = {op.name for user in users if user.name == "linalg.generic" for op in L.body_ops(user)[:-1]}
+        if len(kinds) != 1 or next(iter(kinds)) not in _INFINITE:
+            continue
+        with ir.InsertionPoint(fill), fill.location:
+            replacement = arith.ConstantOp(value.type, float(_INFINITE[next(iter(kinds))])).result
+        fill.operands[0] = replacement
 
 
 def _split(script: Script, handle: str, key: tuple[int, int]) -> None:
     script.split_reduction(handle, key[0])
-
-
-#: The combiners whose upstream neutral element is NaN, and the infinity that is their identity instead.
-_INFINITE_START = {"arith.maxnumf": True, "arith.minnumf": False}  # negative infinity?
-
-
-def _infinite_start(fill: AnyOp) -> None:
-    """Start a new partial-result fill at -inf / +inf when it feeds a maxnumf / minnumf reduction with NaN."""
-    value = fill.operands[0]
-    owner = value.owner
-    if isinstance(owner, ir.Block) or owner.operation.name != "arith.constant" or not isinstance(value.type, ir.FloatType):
-        return
-    if not math.isnan(ir.FloatAttr(owner.operation.attributes["value"]).value):
-        return
-    for use in fill.results[0].uses:
-        user = use.owner.operation
-        if not L.is_generic(user) or use.operand_number < L.num_inputs(user):
-            continue
-        combiners = {o.operation.name for o in L.body_ops(user)} & set(_INFINITE_START)
-        if len(combiners) != 1:
-            continue
-        negative = _INFINITE_START[combiners.pop()]
-        with ir.InsertionPoint(fill), fill.location:
-            inf = arith.ConstantOp(value.type, ir.FloatAttr.get(value.type, float("-inf") if negative else float("inf")))
-        fill.operands[0] = inf.result
-        return

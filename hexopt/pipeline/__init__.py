@@ -14,6 +14,18 @@ from .spec import ANCHORS, Origin, PassSpec, all_pass_names, parse_option_text, 
 from .text import parse_textual
 from .yaml import PIPELINE_DIR, Pipeline, load_pipeline, pipeline_names, resolve_pipeline_path
 
-__all__ = ["ANCHORS", "PIPELINE_DIR", "Origin", "PassSpec", "Pipeline", "all_pass_names", "load_pipeline",
-           "parse_option_text", "parse_textual", "pipeline_names", "resolve_pipeline_path", "to_text",
-           "validate_specs"]
+__all__ = [
+    "ANCHORS",
+    "PIPELINE_DIR",
+    "Origin",
+    "PassSpec",
+    "Pipeline",
+    "all_pass_names",
+    "load_pipeline",
+    "parse_option_text",
+    "parse_textual",
+    "pipeline_names",
+    "resolve_pipeline_path",
+    "to_text",
+    "validate_specs",
+]

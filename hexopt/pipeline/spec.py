@@ -92,14 +92,24 @@ class PassSpec:
         return f"builtin.module({self.nested_text()})"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "options": self.options, "nest": list(self.nest), "raw_options": self.raw_options,
-                "origin": None if self.origin is None else [self.origin.file, self.origin.line, self.origin.col]}
+        return {
+            "name": self.name,
+            "options": self.options,
+            "nest": list(self.nest),
+            "raw_options": self.raw_options,
+            "origin": None if self.origin is None else [self.origin.file, self.origin.line, self.origin.col],
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> PassSpec:
         o = d.get("origin")
-        return cls(d["name"], dict(d.get("options") or {}), tuple(d.get("nest") or ()),
-                   Origin(*o) if o else None, d.get("raw_options"))
+        return cls(
+            d["name"],
+            dict(d.get("options") or {}),
+            tuple(d.get("nest") or ()),
+            Origin(*o) if o else None,
+            d.get("raw_options"),
+        )
 
 
 def to_text(specs: list[PassSpec]) -> str:
@@ -116,8 +126,12 @@ def to_text(specs: list[PassSpec]) -> str:
                 continue
             anchor = spec.nest[depth]
             j = i
-            while j < len(items) and len(items[j].nest) > depth and items[j].nest[depth] == anchor \
-                    and items[j].nest[:depth] == spec.nest[:depth]:
+            while (
+                j < len(items)
+                and len(items[j].nest) > depth
+                and items[j].nest[depth] == anchor
+                and items[j].nest[:depth] == spec.nest[:depth]
+            ):
                 j += 1
             out.append(f"{anchor}({','.join(render(items[i:j], depth + 1))})")
             i = j
@@ -170,14 +184,19 @@ def _blame(spec: PassSpec, key: str | None) -> Origin | None:
 def _validate_hexopt(spec: PassSpec) -> None:
     cls = get_pass_class(spec.name)
     if spec.nest and spec.nest != (cls.scope,):
-        raise error_at(spec.origin, f"hexopt pass '{spec.name}' runs on {cls.scope}; it cannot be nested under "
-                                    f"'{'/'.join(spec.nest)}'")
+        raise error_at(
+            spec.origin,
+            f"hexopt pass '{spec.name}' runs on {cls.scope}; it cannot be nested under '{'/'.join(spec.nest)}'",
+        )
     declared = {o.name: o for o in cls.options()}
     typed: dict[str, Any] = {}
     for key, value in spec.options.items():
         if key not in declared:
-            raise error_at(spec.origin, f"unknown option '{key}' for pass '{spec.name}'"
-                                        f"{did_you_mean(key, list(declared))} (options: {', '.join(declared) or 'none'})")
+            raise error_at(
+                spec.origin,
+                f"unknown option '{key}' for pass '{spec.name}'"
+                f"{did_you_mean(key, list(declared))} (options: {', '.join(declared) or 'none'})",
+            )
         try:
             typed[key] = declared[key].convert(value, f"option '{key}' of '{spec.name}'")
         except OptionError as e:
@@ -193,8 +212,9 @@ def _option_error(spec: PassSpec, key: str | None, message: str) -> PipelineErro
     where = _blame(spec, key)
     notes = []
     if where is not spec.origin and spec.origin is not None:
-        notes.append(Diagnostic(f"used by pass '{spec.name}' here", "note", spec.origin.file, spec.origin.line,
-                                spec.origin.col))
+        notes.append(
+            Diagnostic(f"used by pass '{spec.name}' here", "note", spec.origin.file, spec.origin.line, spec.origin.col)
+        )
     return error_at(where, message, notes)
 
 
@@ -204,18 +224,29 @@ def _validate_upstream(spec: PassSpec) -> None:
         return
     if spec.name not in known:
         if spec.name in ANCHORS:
-            raise error_at(spec.origin, f"'{spec.name}' is an anchor, not a pass: nest passes under it "
-                                        f"({spec.name}(...) in text, `{spec.name}:` and a list in YAML)")
+            raise error_at(
+                spec.origin,
+                f"'{spec.name}' is an anchor, not a pass: nest passes under it "
+                f"({spec.name}(...) in text, `{spec.name}:` and a list in YAML)",
+            )
         raise error_at(spec.origin, f"unknown pass '{spec.name}'{did_you_mean(spec.name, all_pass_names())}")
     options = known[spec.name]
-    given = parse_option_text(spec.raw_options) if spec.raw_options is not None else \
-        {k: format_value(v) for k, v in spec.options.items()}
+    given = (
+        parse_option_text(spec.raw_options)
+        if spec.raw_options is not None
+        else {k: format_value(v) for k, v in spec.options.items()}
+    )
     for key, value in given.items():
         if key not in options:
-            raise _option_error(spec, key, f"invalid options for pass '{spec.name}': no option '{key}'"
-                                           f"{did_you_mean(key, list(options))}"
-                                           f" (options: {', '.join(sorted(options)) or 'none'})")
+            raise _option_error(
+                spec,
+                key,
+                f"invalid options for pass '{spec.name}': no option '{key}'"
+                f"{did_you_mean(key, list(options))}"
+                f" (options: {', '.join(sorted(options)) or 'none'})",
+            )
         problem = upstream.check_option(options[key], value)
         if problem:
-            raise _option_error(spec, key, f"invalid options for pass '{spec.name}': option '{key}' {problem}; "
-                                           f"got {value}")
+            raise _option_error(
+                spec, key, f"invalid options for pass '{spec.name}': option '{key}' {problem}; got {value}"
+            )

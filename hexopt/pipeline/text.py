@@ -83,17 +83,17 @@ def parse_textual(text: str, source: str = "<pipeline>") -> list[PassSpec]:
             m = _NAME.match(stripped)
             if not m:
                 raise err(f"expected a pass name, got '{stripped[:20]}'", base + off + lead)
-            name, rest = m.group(0), stripped[m.end():]
+            name, rest = m.group(0), stripped[m.end() :]
             where = base + off + lead
             options: str | None = None
             if rest.startswith("{"):
                 close = _matching(rest, 0, "{", "}")
                 if close < 0:
                     raise err(f"missing '}}' after options of '{name}'", where)
-                options, rest = rest[1:close], rest[close + 1:]
+                options, rest = rest[1:close], rest[close + 1 :]
             if rest.startswith("("):
                 close = _matching(rest, 0, "(", ")")
-                if close < 0 or rest[close + 1:].strip():
+                if close < 0 or rest[close + 1 :].strip():
                     raise err(f"malformed nesting after '{name}'", where)
                 specs.extend(parse_list(rest[1:close], where + len(name) + 1, (*nest, name)))
                 continue

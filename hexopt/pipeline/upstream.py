@@ -24,8 +24,19 @@ SCHEMA_FILE = Path(__file__).with_name("upstream_passes.json")
 _PASS = re.compile(r"^      --(?P<name>[a-z][\w\-.]*)\s")
 _OPTION = re.compile(r"^        --(?P<name>[\w\-.]+)(?:=<(?P<type>\w+)>)?\s")
 _ENUM = re.compile(r"^    =(?P<value>[\w\-.]+)\s")
-_TYPES = {"string": "string", "long": "int", "int": "int", "uint": "uint", "ulong": "uint", "number": "number",
-          "list": "string", "filename": "string", "path": "string", "regex": "string", "format": "string"}
+_TYPES = {
+    "string": "string",
+    "long": "int",
+    "int": "int",
+    "uint": "uint",
+    "ulong": "uint",
+    "number": "number",
+    "list": "string",
+    "filename": "string",
+    "path": "string",
+    "regex": "string",
+    "format": "string",
+}
 
 
 def parse_help(text: str) -> dict[str, dict[str, Any]]:

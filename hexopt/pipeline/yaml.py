@@ -72,10 +72,13 @@ def resolve_pipeline_path(ref: str, relative_to: str | None = None) -> Path:
     if ref.endswith((".yaml", ".yml")) or "/" in ref:
         raise PipelineError(f"cannot read pipeline {ref}: no such file")
     if os.path.isfile(ref):
-        raise PipelineError(f"'{ref}' is not a pipeline (a pipeline is a .yaml file or one of: "
-                            f"{', '.join(pipeline_names())})")
-    raise PipelineError(f"no pipeline '{ref}': not a YAML file and not one of the shipped pipelines "
-                        f"({', '.join(pipeline_names())}){did_you_mean(ref, pipeline_names())}")
+        raise PipelineError(
+            f"'{ref}' is not a pipeline (a pipeline is a .yaml file or one of: {', '.join(pipeline_names())})"
+        )
+    raise PipelineError(
+        f"no pipeline '{ref}': not a YAML file and not one of the shipped pipelines "
+        f"({', '.join(pipeline_names())}){did_you_mean(ref, pipeline_names())}"
+    )
 
 
 def _origin(path: str, node: Any) -> Origin:
@@ -146,6 +149,8 @@ class _Loader:
                 return sizes[key]
             if depth > MAX_DEPTH:
                 raise self.err(path, node, f"pipeline nested more than {MAX_DEPTH} levels deep")
+            if node.tag not in yaml.constructor.SafeConstructor.yaml_constructors:
+                raise self.err(path, node, f"invalid YAML: unsupported tag '{node.tag}'")
             sizes[key] = -1
             total = 1
             if isinstance(node, yaml.SequenceNode):
@@ -153,8 +158,11 @@ class _Loader:
             elif isinstance(node, yaml.MappingNode):
                 total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
             if total > MAX_NODES:
-                raise self.err(path, node, f"pipeline file expands to more than {MAX_NODES} YAML nodes "
-                                           "(aliases that expand exponentially?)")
+                raise self.err(
+                    path,
+                    node,
+                    f"pipeline file expands to more than {MAX_NODES} YAML nodes (aliases that expand exponentially?)",
+                )
             sizes[key] = total
             return total
 
@@ -178,9 +186,16 @@ class _Loader:
                 raise self.err(path, k, f"keys of {what} must be names")
             if k.value in seen:
                 first = seen[k.value]
-                raise self.err(path, k, f"duplicate key '{k.value}' in {what}",
-                               [Diagnostic("first given here", "note", path, first.start_mark.line + 1,
-                                           first.start_mark.column + 1)])
+                raise self.err(
+                    path,
+                    k,
+                    f"duplicate key '{k.value}' in {what}",
+                    [
+                        Diagnostic(
+                            "first given here", "note", path, first.start_mark.line + 1, first.start_mark.column + 1
+                        )
+                    ],
+                )
             seen[k.value] = k
             out.append((k.value, k, v))
         return out
@@ -191,8 +206,11 @@ class _Loader:
         key = str(path.resolve())
         if key in self.chain or len(self.chain) >= MAX_CHAIN:
             cycle = " -> ".join([*(Path(c).name for c in self.chain), path.name])
-            message = f"pipeline {path} extends or includes itself ({cycle})" if key in self.chain else \
-                f"pipelines extend or include each other more than {MAX_CHAIN} levels deep"
+            message = (
+                f"pipeline {path} extends or includes itself ({cycle})"
+                if key in self.chain
+                else f"pipelines extend or include each other more than {MAX_CHAIN} levels deep"
+            )
             if node is not None and relative_to is not None:
                 raise self.err(relative_to, node, message)
             raise PipelineError(message)
@@ -208,8 +226,11 @@ class _Loader:
         fields = {k: (kn, v) for k, kn, v in self.mapping(p, root, "a pipeline")}
         for k, (kn, _) in fields.items():
             if k not in FIELDS:
-                raise self.err(p, kn, f"unknown pipeline field '{k}'{did_you_mean(k, FIELDS)} "
-                                      f"(fields: {', '.join(sorted(FIELDS))})")
+                raise self.err(
+                    p,
+                    kn,
+                    f"unknown pipeline field '{k}'{did_you_mean(k, FIELDS)} (fields: {', '.join(sorted(FIELDS))})",
+                )
         loaded = _Loaded(p)
         if "extends" in fields:
             kn, v = fields["extends"]
@@ -249,8 +270,12 @@ class _Loader:
         fields = {k: (kn, v) for k, kn, v in self.mapping(path, node, f"option '{name}'")}
         for k, (kn, _) in fields.items():
             if k not in OPTION_KEYS:
-                raise self.err(path, kn, f"unknown key '{k}' in option '{name}'{did_you_mean(k, OPTION_KEYS)} "
-                                         f"(keys: {', '.join(OPTION_KEYS)})")
+                raise self.err(
+                    path,
+                    kn,
+                    f"unknown key '{k}' in option '{name}'{did_you_mean(k, OPTION_KEYS)} "
+                    f"(keys: {', '.join(OPTION_KEYS)})",
+                )
         tp = str(self.value(fields["type"][1])) if "type" in fields else "str"
         if tp not in TYPES:
             raise self.err(path, fields["type"][1], f"option '{name}': type must be one of {', '.join(TYPES)}")
@@ -272,8 +297,15 @@ class _Loader:
                 choices = tuple(OptionSpec(name, tp, None, "").convert(c, f"a choice of option '{name}'") for c in raw)
             except OptionError as e:
                 raise self.err(path, fields["choices"][1], str(e)) from None
-        spec = OptionSpec(name, tp, None, str(self.value(fields["help"][1])) if "help" in fields else "", choices,
-                          bounds.get("min"), bounds.get("max"))
+        spec = OptionSpec(
+            name,
+            tp,
+            None,
+            str(self.value(fields["help"][1])) if "help" in fields else "",
+            choices,
+            bounds.get("min"),
+            bounds.get("max"),
+        )
         try:
             default = spec.convert(self.value(fields["default"][1]), f"the default of option '{name}'")
         except OptionError as e:
@@ -282,6 +314,7 @@ class _Loader:
 
 
 # --- expanding pass entries ---------------------------------------------------------------------
+
 
 @dataclass
 class _Env:
@@ -333,6 +366,7 @@ def _condition(expr: Any, env: _Env, err: Any) -> bool:
 def _expand(loader: _Loader, entries: list[tuple[Any, str, tuple[str, ...]]], env: _Env) -> list[PassSpec]:
     specs: list[PassSpec] = []
     for node, path, nest in entries:
+
         def err(msg: str, n: Any = node, p: str = path) -> PipelineError:
             return loader.err(p, n, msg)
 
@@ -346,14 +380,17 @@ def _expand(loader: _Loader, entries: list[tuple[Any, str, tuple[str, ...]]], en
         if "if" in by:
             cond_node = by["if"][1]
             if not isinstance(cond_node, yaml.ScalarNode):
-                raise loader.err(path, cond_node, "'if' must be a condition: NAME, not NAME, NAME == VALUE or "
-                                                  "NAME != VALUE")
+                raise loader.err(
+                    path, cond_node, "'if' must be a condition: NAME, not NAME, NAME == VALUE or NAME != VALUE"
+                )
             if not _condition(loader.value(cond_node), env, lambda m, n=cond_node, p=path: loader.err(p, n, m)):
                 continue
         if "include" in by:
             extra = sorted(set(by) - {"include", "if"})
             if extra:
-                raise loader.err(path, by[extra[0]][0], f"unknown key '{extra[0]}' in include entry (keys: include, if)")
+                raise loader.err(
+                    path, by[extra[0]][0], f"unknown key '{extra[0]}' in include entry (keys: include, if)"
+                )
             inode = by["include"][1]
             if not isinstance(inode, yaml.ScalarNode):
                 raise loader.err(path, inode, "'include' must be a pipeline name or path")
@@ -361,8 +398,11 @@ def _expand(loader: _Loader, entries: list[tuple[Any, str, tuple[str, ...]]], en
             if key in loader.chain or len(loader.chain) >= MAX_CHAIN:
                 loader.load(str(inode.value), path, inode)  # raises the cycle error at the include
             included = loader.load(str(inode.value), path, inode)
-            merged = _Env({**included.values, **env.values}, {**included.decls, **env.decls},
-                          {**included.value_origins, **env.origins})
+            merged = _Env(
+                {**included.values, **env.values},
+                {**included.decls, **env.decls},
+                {**included.value_origins, **env.origins},
+            )
             loader.chain.append(key)
             try:
                 specs.extend(_expand(loader, [(n, p, nest + ns) for n, p, ns in included.entries or []], merged))
@@ -372,13 +412,16 @@ def _expand(loader: _Loader, entries: list[tuple[Any, str, tuple[str, ...]]], en
         if "pass" in by:
             extra = sorted(set(by) - {"pass", "options", "if"})
             if extra:
-                raise loader.err(path, by[extra[0]][0], f"unknown key '{extra[0]}' in pass entry (keys: pass, options, if)")
+                raise loader.err(
+                    path, by[extra[0]][0], f"unknown key '{extra[0]}' in pass entry (keys: pass, options, if)"
+                )
             name_node = by["pass"][1]
             if not isinstance(name_node, yaml.ScalarNode):
                 raise loader.err(path, name_node, "'pass' must be a pass name")
             opts, sources = _options_of(loader, path, by["options"][1], env) if "options" in by else ({}, {})
-            specs.append(_make_spec(loader, path, name_node, str(name_node.value), opts, sources, nest, env,
-                                    _origin(path, node)))
+            specs.append(
+                _make_spec(loader, path, name_node, str(name_node.value), opts, sources, nest, env, _origin(path, node))
+            )
             continue
         rest = [f for f in fields if f[0] != "if"]
         if len(rest) != 1:
@@ -391,8 +434,11 @@ def _expand(loader: _Loader, entries: list[tuple[Any, str, tuple[str, ...]]], en
                 raise loader.err(path, kn, "passes nested more than 8 levels deep")
             specs.extend(_expand(loader, [(n, path, (*nest, name)) for n in v.value], env))
             continue
-        opts, sources = ({}, {}) if (isinstance(v, yaml.ScalarNode) and v.value in ("", "~", "null")) else \
-            _options_of(loader, path, v, env)
+        opts, sources = (
+            ({}, {})
+            if (isinstance(v, yaml.ScalarNode) and v.value in ("", "~", "null"))
+            else _options_of(loader, path, v, env)
+        )
         specs.append(_make_spec(loader, path, kn, name, opts, sources, nest, env))
     return specs
 
@@ -409,8 +455,17 @@ def _options_of(loader: _Loader, path: str, node: Any, env: _Env) -> tuple[dict[
     return out, sources
 
 
-def _make_spec(loader: _Loader, path: str, node: Any, name: str, opts: dict[str, Any], sources: dict[str, str],
-               nest: tuple[str, ...], env: _Env, origin: Origin | None = None) -> PassSpec:
+def _make_spec(
+    loader: _Loader,
+    path: str,
+    node: Any,
+    name: str,
+    opts: dict[str, Any],
+    sources: dict[str, str],
+    nest: tuple[str, ...],
+    env: _Env,
+    origin: Origin | None = None,
+) -> PassSpec:
     if not re.fullmatch(r"[A-Za-z_][\w.\-]*", name):
         raise loader.err(path, node, f"'{name}' is not a pass name")
     spec = PassSpec(name, opts, nest, origin or _origin(path, node))
@@ -427,13 +482,15 @@ def load_pipeline(ref: str, overrides: dict[str, str] | None = None) -> Pipeline
     for name, raw in overrides.items():
         if name not in loaded.decls:
             valid = ", ".join(sorted(loaded.decls)) or "none"
-            raise PipelineError(f"unknown pipeline option '{name}' for --set{did_you_mean(name, list(loaded.decls))} "
-                                f"(options: {valid})")
+            raise PipelineError(
+                f"unknown pipeline option '{name}' for --set{did_you_mean(name, list(loaded.decls))} (options: {valid})"
+            )
         try:
             values[name] = loaded.decls[name].convert(raw, f"--set {name}")
         except OptionError as e:
             raise PipelineError(str(e)) from None
         origins[name] = Origin(f"--set {name}={raw}", 0, 0)
     specs = _expand(loader, loaded.entries or [], _Env(values, loaded.decls, origins))
-    return Pipeline(Path(loaded.path).stem, loaded.path, loaded.description, loaded.decls, values,
-                    validate_specs(specs))
+    return Pipeline(
+        Path(loaded.path).stem, loaded.path, loaded.description, loaded.decls, values, validate_specs(specs)
+    )

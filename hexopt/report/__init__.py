@@ -32,8 +32,20 @@ from .opcount import count_delta, count_ops
 if TYPE_CHECKING:
     from ..pipeline import PassSpec
 
-__all__ = ["REPORT_ENV", "Failure", "Report", "ReportRun", "Stage", "build", "count_delta", "count_ops",
-           "render_html", "report_path", "report_run", "write_report"]
+__all__ = [
+    "REPORT_ENV",
+    "Failure",
+    "Report",
+    "ReportRun",
+    "Stage",
+    "build",
+    "count_delta",
+    "count_ops",
+    "render_html",
+    "report_path",
+    "report_run",
+    "write_report",
+]
 
 REPORT_ENV = "HEXOPT_REPORT"
 
@@ -63,9 +75,16 @@ class ReportRun:
 
 
 @contextmanager
-def report_run(path: str | None, *, specs: Sequence[PassSpec], input_name: str, pipeline_name: str,
-               dump_dir: str | None = None, input_text: str | None = None,
-               target: str | None = None) -> Iterator[ReportRun]:
+def report_run(
+    path: str | None,
+    *,
+    specs: Sequence[PassSpec],
+    input_name: str,
+    pipeline_name: str,
+    dump_dir: str | None = None,
+    input_text: str | None = None,
+    target: str | None = None,
+) -> Iterator[ReportRun]:
     """Record one pipeline run and write its report at the end; a no-op when no report is wanted.
 
     `path` None falls back to $HEXOPT_REPORT. `dump_dir` is the user's --dump-dir if any (the stages
@@ -85,12 +104,16 @@ def report_run(path: str | None, *, specs: Sequence[PassSpec], input_name: str, 
         with suppress(FileNotFoundError):
             os.unlink(os.path.join(directory, TIMINGS_FILE))
     run = ReportRun(path, directory, target=target)
+
+    def report_of(error: HexoptError | None) -> Report:
+        return build(directory, specs, None, input_name, pipeline_name, error, input_text=input_text,
+                     target=run.target, backend=run.backend)
+
     try:
         try:
             yield run
         except HexoptError as e:
-            report = build(directory, specs, None, input_name, pipeline_name, e, input_text=input_text,
-                           target=run.target, backend=run.backend)
+            report = report_of(e)
             try:
                 write_report(report, path)
                 note = f"report of the failed run written to {path}"
@@ -98,8 +121,7 @@ def report_run(path: str | None, *, specs: Sequence[PassSpec], input_name: str, 
                 note = f"could not write the report: {getattr(w, 'message', None) or w}"
             e.hint = f"{e.hint}\nhexopt: note: {note}" if e.hint else note  # printed as notes, after the error
             raise
-        report = build(directory, specs, None, input_name, pipeline_name, input_text=input_text, target=run.target,
-                       backend=run.backend)
+        report = report_of(None)
         write_report(report, path)
         passes = sum(1 for s in report.stages if s.index > 0 and s.lines is not None)
         sys.stderr.write(f"hexopt: report written to {path} ({passes} passes)\n")

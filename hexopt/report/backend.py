@@ -36,8 +36,13 @@ def asm_figures(asm: str) -> dict[str, str]:
         if m:
             calls[m.group(1)] = calls.get(m.group(1), 0) + 1
     top = ", ".join(f"{n} {c}" for c, n in sorted(calls.items(), key=lambda kv: -kv[1])[:6])
-    return {"packets (static)": str(packets), "instructions": str(len(insns)), "HVX instructions": str(len(hvx)),
-            "HVX .qf32 ops": str(sum(1 for i in hvx if ".qf32" in i)), "calls": top or "none"}
+    return {
+        "packets (static)": str(packets),
+        "instructions": str(len(insns)),
+        "HVX instructions": str(len(hvx)),
+        "HVX .qf32 ops": str(sum(1 for i in hvx if ".qf32" in i)),
+        "calls": top or "none",
+    }
 
 
 def compile_figures(options: Any, emit: str, output: str, lowered: str) -> dict[str, str]:

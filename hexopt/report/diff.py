@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from typing import Union
 
-Edit = Union[int, list[str]]
+Edit = int | list[str]
 
 
 def edit_script(before: list[str], after: list[str]) -> list[Edit]:
@@ -115,7 +114,7 @@ def apply_script(before: list[str], script: list[Edit]) -> list[str]:
         if isinstance(e, list):
             out.extend(e)
         elif e > 0:
-            out.extend(before[pos:pos + e])
+            out.extend(before[pos : pos + e])
             pos += e
         else:
             pos -= e

@@ -45,8 +45,15 @@ def page_data(report: Report) -> tuple[dict[str, Any], list[Any]]:
     prev_lines: tuple[str, ...] | None = None
     prev_counts: dict[str, int] = {}
     for s in report.stages:
-        row: dict[str, Any] = {"i": s.index, "name": s.pass_name, "text": s.pass_text, "nest": list(s.nest),
-                               "origin": s.origin, "seconds": s.seconds, "status": s.status}
+        row: dict[str, Any] = {
+            "i": s.index,
+            "name": s.pass_name,
+            "text": s.pass_text,
+            "nest": list(s.nest),
+            "origin": s.origin,
+            "seconds": s.seconds,
+            "status": s.status,
+        }
         if s.lines is not None:
             if prev_lines is None:
                 payload: Any = {"full": "\n".join(s.lines)}
@@ -58,23 +65,42 @@ def page_data(report: Report) -> tuple[dict[str, Any], list[Any]]:
                 script = edit_script(list(prev_lines), list(s.lines))
                 removed, added = changed_lines(script)
                 payload = {"edit": script}
-            row.update(payload=len(payloads), lines=len(s.lines), removed=removed, added=added,
-                       changed=prev_lines is not None and s.lines != prev_lines,
-                       counts=s.counts,
-                       delta=[list(d) for d in count_delta(prev_counts, s.counts)] if prev_lines is not None else [])
+            row.update(
+                payload=len(payloads),
+                lines=len(s.lines),
+                removed=removed,
+                added=added,
+                changed=prev_lines is not None and s.lines != prev_lines,
+                counts=s.counts,
+                delta=[list(d) for d in count_delta(prev_counts, s.counts)] if prev_lines is not None else [],
+            )
             payloads.append(payload)
             prev_lines, prev_counts = s.lines, s.counts
         stages.append(row)
     failure = None
     if report.failure is not None:
         f = report.failure
-        failure = {"message": f.message, "diagnostics": list(f.diagnostics), "hint": f.hint,
-                   "reproducer": f.reproducer, "stage": f.stage}
+        failure = {
+            "message": f.message,
+            "diagnostics": list(f.diagnostics),
+            "hint": f.hint,
+            "reproducer": f.reproducer,
+            "stage": f.stage,
+        }
     slowest = [{"i": s.index, "text": s.pass_text, "seconds": s.seconds} for s in report.slowest()]
-    meta = {"input": report.input_name, "pipeline": report.pipeline_name, "target": report.target,
-            "total": report.total_seconds, "slowest": slowest, "backend": report.backend, "failure": failure,
-            "created": report.created, "version": _version(), "stages": stages,
-            "ops": sorted({n for s in report.stages for n in s.counts})}
+    meta = {
+        "input": report.input_name,
+        "pipeline": report.pipeline_name,
+        "target": report.target,
+        "total": report.total_seconds,
+        "slowest": slowest,
+        "backend": report.backend,
+        "failure": failure,
+        "created": report.created,
+        "version": _version(),
+        "stages": stages,
+        "ops": sorted({n for s in report.stages for n in s.counts}),
+    }
     return meta, payloads
 
 
@@ -84,9 +110,15 @@ def render_html(report: Report) -> str:
     title = f"hexopt report: {report.input_name} ({report.pipeline_name})"
     if report.failure is not None:
         title += " FAILED"
-    blocks = "\n".join(f'<script type="application/json" id="hx-s{i}">{_json(p)}</script>'
-                       for i, p in enumerate(payloads))
-    parts = {"TITLE": html.escape(title), "CSS": _asset("report.css"), "META": _json(meta), "STAGES": blocks,
-             "JS": _asset("report.js")}
+    blocks = "\n".join(
+        f'<script type="application/json" id="hx-s{i}">{_json(p)}</script>' for i, p in enumerate(payloads)
+    )
+    parts = {
+        "TITLE": html.escape(title),
+        "CSS": _asset("report.css"),
+        "META": _json(meta),
+        "STAGES": blocks,
+        "JS": _asset("report.js"),
+    }
     # one pass over the template: text from the IR is never scanned for placeholders
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: parts[m.group(1)], _asset("report.html"))

@@ -125,10 +125,18 @@ def _target(lines: Sequence[str] | None) -> str | None:
     return None
 
 
-def build(dump_dir: str, specs: Sequence[PassSpec], timings: Sequence[tuple[str, float]] | None,
-          input_name: str, pipeline_name: str, error: HexoptError | None = None, *,
-          input_text: str | None = None, target: str | None = None,
-          backend: dict[str, str] | None = None) -> Report:
+def build(
+    dump_dir: str,
+    specs: Sequence[PassSpec],
+    timings: Sequence[tuple[str, float]] | None,
+    input_name: str,
+    pipeline_name: str,
+    error: HexoptError | None = None,
+    *,
+    input_text: str | None = None,
+    target: str | None = None,
+    backend: dict[str, str] | None = None,
+) -> Report:
     """The report of one run from its dump directory.
 
     `timings` are the seconds of the finished passes in order (`hexopt.guard.Result.timings`); None
@@ -158,21 +166,43 @@ def build(dump_dir: str, specs: Sequence[PassSpec], timings: Sequence[tuple[str,
             if text is None:
                 break
             assert timings is not None
-            stages.append(Stage(k + 1, spec.name, spec.text(), spec.nest, origin_text(spec), timings[k][1], "ok",
-                                tuple(text.splitlines()), dict(count_ops(text))))
+            stages.append(
+                Stage(
+                    k + 1,
+                    spec.name,
+                    spec.text(),
+                    spec.nest,
+                    origin_text(spec),
+                    timings[k][1],
+                    "ok",
+                    tuple(text.splitlines()),
+                    dict(count_ops(text)),
+                )
+            )
             finished = k + 1
     failure = None
     if error is not None:
         failed_at = finished + 1 if stages and stages[0].pass_name == "input" and finished < len(specs) else None
         sources = {input_name: input_text} if input_text is not None else {}
-        failure = Failure(error.message, tuple(format_diagnostic(d, sources) for d in error.diagnostics),
-                          error.hint, _reproducer(error.hint), failed_at)
+        failure = Failure(
+            error.message,
+            tuple(format_diagnostic(d, sources) for d in error.diagnostics),
+            error.hint,
+            _reproducer(error.hint),
+            failed_at,
+        )
     if stages:  # the passes that did not run (after a failure or a crash), greyed in the list
         for k in range(finished, len(specs)):
             spec = specs[k]
             status: StageStatus = "failed" if failure is not None and failure.stage == k + 1 else "not-run"
             stages.append(Stage(k + 1, spec.name, spec.text(), spec.nest, origin_text(spec), None, status))
     done = [s for s in stages if s.lines is not None]
-    return Report(input_name, pipeline_name, stages,
-                  target or _target(done[-1].lines if done else None), failure, dict(backend or {}),
-                  time.strftime("%Y-%m-%d %H:%M:%S"))
+    return Report(
+        input_name,
+        pipeline_name,
+        stages,
+        target or _target(done[-1].lines if done else None),
+        failure,
+        dict(backend or {}),
+        time.strftime("%Y-%m-%d %H:%M:%S"),
+    )

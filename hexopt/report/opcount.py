@@ -22,13 +22,20 @@ from collections import Counter
 _OP = re.compile(
     r"""^(?:%[\w$.\-#]+(?::\d+)?(?:\s*,\s*%[\w$.\-#]+(?::\d+)?)*\s*=\s*)?
         (?:"(?P<generic>[A-Za-z_][\w$.]*)"|(?P<custom>[A-Za-z_][\w$]*(?:\.[\w$]+)*))""",
-    re.X)
+    re.X,
+)
 # linalg.map { arith.addf } / linalg.reduce { arith.maxnumf }: payload op printed inline.
 _SHORT_BODY = re.compile(r"^\s*\{\s*([A-Za-z_][\w$]*(?:\.[\w$]+)+)(?:\s*\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\})?\s*\}")
 # Region owners whose regions default to a dialect (ops of it print without prefix).
-_DEFAULT_DIALECT = {"builtin.module": "builtin", "func.func": "func", "async.func": "async", "gpu.module": "gpu",
-                    "gpu.func": "gpu",
-                    "spirv.module": "spirv", "spirv.func": "spirv"}
+_DEFAULT_DIALECT = {
+    "builtin.module": "builtin",
+    "func.func": "func",
+    "async.func": "async",
+    "gpu.module": "gpu",
+    "gpu.func": "gpu",
+    "spirv.module": "spirv",
+    "spirv.func": "spirv",
+}
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -63,7 +70,7 @@ def count_ops(text: str) -> Counter[str]:
         if first in "}^#!(" or first == ")":
             # closing braces (`}`, `} else {`, `}) : ...`), block labels, aliases, region arguments
             if net < 0:
-                del owners[max(len(owners) + net, 0):]
+                del owners[max(len(owners) + net, 0) :]
             elif net > 0:  # `(%in: f32, %init: f32) {` opens the region of the op on the line before
                 owners.extend([last_op if first == "(" else (owners[-1] if owners else "")] * net)
             continue
@@ -77,7 +84,7 @@ def count_ops(text: str) -> Counter[str]:
                 name = f"{default}.{name}"
         counts[name] += 1
         last_op = name
-        rest = line[m.end():]
+        rest = line[m.end() :]
         short = _SHORT_BODY.match(rest)
         if short and name.startswith("linalg."):
             counts[short.group(1)] += 1
@@ -86,7 +93,7 @@ def count_ops(text: str) -> Counter[str]:
         if net > 0:
             owners.extend([name] * net)
         elif net < 0:
-            del owners[max(len(owners) + net, 0):]
+            del owners[max(len(owners) + net, 0) :]
     return counts
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -45,6 +45,9 @@ class KernelSignature:
     name: str
     lowered: tuple[str, ...]  # LLVM types of the lowered function, in order
     params: tuple[Param, ...]  # user-visible parameters (the six grid i32 excluded)
+    #: the index the kernel computes with inside (the module's DLTI index), when known: the width of the
+    #: descriptors the body itself builds (for memrefCopy); the reference ABI keeps 32 behind 64-bit ranks
+    body_index_bits: int | None = None
 
     @property
     def index_bitwidth(self) -> int | None:
@@ -129,7 +132,9 @@ def parse_signature(llvm_text: str, name: str | None = None) -> KernelSignature:
         name = kernels[0]
     if name not in found:
         raise RunError(f"no function @{name} defined in the module (definitions: {', '.join(found) or 'none'})")
-    return classify(name, _split_types(found[name]))
+    sig = classify(name, _split_types(found[name]))
+    body = re.search(r"dlti\.dl_spec<index = (\d+) : i64>", llvm_text)
+    return replace(sig, body_index_bits=int(body.group(1))) if body else sig
 
 
 def classify(name: str, lowered: Sequence[str]) -> KernelSignature:

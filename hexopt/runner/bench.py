@@ -29,8 +29,16 @@ from hexopt.kernels import Kernel, Tolerance, get_kernel, kernel_for_entry, tole
 
 from . import abi
 
-_DTYPES = {"f32": np.float32, "f16": np.float16, "f64": np.float64, "i8": np.int8, "i16": np.int16,
-           "i32": np.int32, "i64": np.int64, "i1": np.bool_}
+_DTYPES = {
+    "f32": np.float32,
+    "f16": np.float16,
+    "f64": np.float64,
+    "i8": np.int8,
+    "i16": np.int16,
+    "i32": np.int32,
+    "i64": np.int64,
+    "i1": np.bool_,
+}
 
 
 @dataclass
@@ -60,6 +68,8 @@ class BenchResult:
     perf_us: float | None
     max_errors: dict[int, float]
     notes: list[str]
+    #: the cycle model's figures of the HVX build (hexopt.backend.cycles), with --target hexagon
+    hexagon_estimate: dict[str, Any] | None = None
 
     @property
     def test_info(self) -> str:
@@ -114,11 +124,20 @@ def _random(shape: tuple[int, ...], dtype: str, rng: np.random.Generator) -> np.
     return rng.integers(-8, 8, shape).astype(dt)
 
 
-def _signature(text: str, source: str, grid: tuple[int, ...] | None, scalars: dict[int, int],
-               entry: str | None) -> dict[str, Any]:
+def _signature(
+    text: str, source: str, grid: tuple[int, ...] | None, scalars: dict[int, int], entry: str | None
+) -> dict[str, Any]:
     g = abi.normalize_grid(grid) if grid else None
-    run = run_guarded("extents", {"text": text, "source_name": source, "grid": list(g) if g else None,
-                                  "scalars": {str(k): v for k, v in scalars.items()}, "entry": entry})
+    run = run_guarded(
+        "extents",
+        {
+            "text": text,
+            "source_name": source,
+            "grid": list(g) if g else None,
+            "scalars": {str(k): v for k, v in scalars.items()},
+            "entry": entry,
+        },
+    )
     return run.result()
 
 
@@ -133,15 +152,24 @@ def _check_extents(accesses: list[dict[str, Any]], args: list[Any], grid: tuple[
         have = int(np.asarray(args[i]).size)
         if a["lo"] < 0 or a["hi"] > have:
             what = "reads and writes" if a["read"] and a["written"] else "writes" if a["written"] else "reads"
-            raise RunError(f"argument {i}: for grid {grid} the kernel {what} elements [{a['lo']}, {a['hi']}) but "
-                           f"the buffer has {have} ({'x'.join(map(str, np.shape(args[i])))} "
-                           f"{np.asarray(args[i]).dtype}): the kernel was compiled for another problem size or grid",
-                           hint="pass the shapes and grid the kernel was built for (--param/--arg/--grid), or "
-                                "regenerate the kernel for this problem size")
+            raise RunError(
+                f"argument {i}: for grid {grid} the kernel {what} elements [{a['lo']}, {a['hi']}) but "
+                f"the buffer has {have} ({'x'.join(map(str, np.shape(args[i])))} "
+                f"{np.asarray(args[i]).dtype}): the kernel was compiled for another problem size or grid",
+                hint="pass the shapes and grid the kernel was built for (--param/--arg/--grid), or "
+                "regenerate the kernel for this problem size",
+            )
 
 
-def _host_run(llvm: str, args: list[Any], grid: tuple[int, ...], outputs: list[int], iterations: int,
-              entry: str | None, work: Path) -> tuple[dict[int, np.ndarray], list[float]]:
+def _host_run(
+    llvm: str,
+    args: list[Any],
+    grid: tuple[int, ...],
+    outputs: list[int],
+    iterations: int,
+    entry: str | None,
+    work: Path,
+) -> tuple[dict[int, np.ndarray], list[float]]:
     spec = []
     for i, a in enumerate(args):
         if isinstance(a, np.ndarray):
@@ -150,12 +178,24 @@ def _host_run(llvm: str, args: list[Any], grid: tuple[int, ...], outputs: list[i
             spec.append({"npy": str(path)})
         else:
             spec.append({"scalar": a})
-    run = run_guarded("run-host", {"llvm": llvm, "entry": entry, "args": spec, "grid": list(grid),
-                                   "outputs": outputs, "out_dir": str(work), "iterations": iterations})
+    run = run_guarded(
+        "run-host",
+        {
+            "llvm": llvm,
+            "entry": entry,
+            "args": spec,
+            "grid": list(grid),
+            "outputs": outputs,
+            "out_dir": str(work),
+            "iterations": iterations,
+        },
+    )
     error = run.error()
     if isinstance(error, CrashError) and run.returncode in (-11, -7):
-        raise RunError("the kernel accessed memory outside its arguments on the host (SIGSEGV at a guard page): "
-                       "its problem size or grid does not match the buffers it was given")
+        raise RunError(
+            "the kernel accessed memory outside its arguments on the host (SIGSEGV at a guard page): "
+            "its problem size or grid does not match the buffers it was given"
+        )
     if error is not None:
         raise error
     done = run.result()
@@ -190,8 +230,10 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         grid = req.grid or kernel.grid(problem)
         args = kernel.inputs(problem, rng)
         if len(args) != len(params):
-            raise RunError(f"@{entry} takes {len(params)} arguments, kernel '{kernel.name}' gives {len(args)}: "
-                           f"is the input the '{kernel.name}' kernel?")
+            raise RunError(
+                f"@{entry} takes {len(params)} arguments, kernel '{kernel.name}' gives {len(args)}: "
+                f"is the input the '{kernel.name}' kernel?"
+            )
         outputs = list(kernel.outputs)
         tolerances = {i: kernel.tolerance for i in outputs}
         name = kernel.entry
@@ -204,7 +246,9 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         for i, p in enumerate(params):
             if p["kind"] == "scalar":
                 if i not in req.args:
-                    raise UsageError(f"argument {i} of @{entry} is a scalar {p['type']}: give its value with --arg {i}=VALUE")
+                    raise UsageError(
+                        f"argument {i} of @{entry} is a scalar {p['type']}: give its value with --arg {i}=VALUE"
+                    )
                 try:
                     scalars[i] = int(req.args[i], 0)
                 except ValueError:
@@ -224,10 +268,15 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
                     shape = (int(accesses[i]["hi"]),)
                 else:
                     why = accesses[i]["unknown"] if i in accesses and accesses[i]["unknown"] else "the input is lowered"
-                    raise UsageError(f"cannot tell the size of argument {i} ({why}): give it with --arg {i}=SHAPExDTYPE")
+                    raise UsageError(
+                        f"cannot tell the size of argument {i} ({why}): give it with --arg {i}=SHAPExDTYPE"
+                    )
                 written = i in accesses and accesses[i]["written"] or lowered
-                arr = np.zeros(shape, _DTYPES[dtype]) if written and not (i in accesses and accesses[i]["read"]) \
+                arr = (
+                    np.zeros(shape, _DTYPES[dtype])
+                    if written and not (i in accesses and accesses[i]["read"])
                     else _random(shape, dtype, rng)
+                )
             args.append(np.ascontiguousarray(arr))
             if (i in accesses and accesses[i]["written"]) or (lowered and i not in req.inputs):
                 outputs.append(i)
@@ -250,37 +299,70 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
             (work / "kernel.llvm.mlir").write_text(llvm)
         if req.check != "none" and not refs and kernel is None:
             if lowered:
-                raise UsageError("a lowered input has no independent lowering to check against: give --reference "
-                                 "I=FILE.npy for its outputs, or --check none")
+                raise UsageError(
+                    "a lowered input has no independent lowering to check against: give --reference "
+                    "I=FILE.npy for its outputs, or --check none"
+                )
             say("hexopt: checking against the baseline pipeline (an independent lowering) on the host")
             base = lower(text, "baseline", source_name=req.input).text
-            refs, _ = _host_run(base, [a.copy() if isinstance(a, np.ndarray) else a for a in inputs], grid, outputs,
-                                0, entry, work)
+            refs, _ = _host_run(
+                base, [a.copy() if isinstance(a, np.ndarray) else a for a in inputs], grid, outputs, 0, entry, work
+            )
         if req.target == "host":
             got, times = _host_run(llvm, args, grid, outputs, req.iterations or 10, entry, work)
             perf = sum(times) / len(times) if times else None
         else:
             got, perf = _qemu_run(llvm, args, grid, outputs, req, work, say)
+            estimate = _cycle_estimate(llvm, grid, req, say)
     errors, passed = {}, True
+    estimate = None
     for i in outputs:
         if i not in refs:
             continue
         want = np.asarray(refs[i])
         have = got[i].astype(np.float64) if got[i].dtype.kind in "fc" else got[i]
         errors[i] = float(np.max(np.abs(have - want))) if have.size else 0.0
-        ok = tolerances.get(i, Tolerance(1e-5, 1e-8)).check(got[i], want) and bool(np.isfinite(have).all()
-                                                                                   if have.dtype.kind == "f" else True)
+        ok = tolerances.get(i, Tolerance(1e-5, 1e-8)).check(got[i], want) and bool(
+            np.isfinite(have).all() if have.dtype.kind == "f" else True
+        )
         passed = passed and ok
     if req.check != "none" and not errors:
-        raise RunError("nothing was checked: the kernel writes no argument the analysis could see "
-                       "(give --reference I=FILE.npy, or --check none)")
+        raise RunError(
+            "nothing was checked: the kernel writes no argument the analysis could see "
+            "(give --reference I=FILE.npy, or --check none)"
+        )
     for n in notes:
         say(f"hexopt: note: {n}")
-    return BenchResult(name, passed, perf, errors, notes)
+    return BenchResult(name, passed, perf, errors, notes, estimate if req.target == "hexagon" else None)
 
 
-def _qemu_run(llvm: str, args: list[Any], grid: tuple[int, ...], outputs: list[int], req: BenchRequest, work: Path,
-              say: Any) -> tuple[dict[int, np.ndarray], float | None]:
+def _cycle_estimate(llvm: str, grid: tuple[int, ...], req: BenchRequest, say: Any) -> dict[str, Any] | None:
+    """The cycle model's estimate of the HVX build (which qemu cannot run), or None with a note why."""
+    from hexopt.backend.cycles import estimate
+    from hexopt.backend.translate import TargetOptions, translate_guarded
+    from hexopt.errors import HexoptError
+
+    options = TargetOptions(arch=req.arch).resolve()
+    threads = req.threads or 4
+    try:
+        asm = translate_guarded(options, "asm", text=llvm).decode()
+        est = estimate(asm, grid=int(np.prod(grid)), threads=threads, arch=options.arch or "v73")
+    except HexoptError as e:
+        say(f"hexopt: note: no cycle estimate of the HVX build: {e.message}")
+        return None
+    ratio = est.roofline_ratio
+    say(
+        f"hexopt: Hexagon {options.arch} HVX build (cycle model, hexopt analyze): "
+        f"{est.packets_per_grid_run:,.0f} packets per grid run ({est.own_packets_per_grid_run:,.0f} own code); "
+        f"busiest thread with {threads} HVX contexts: {est.packets_per_thread(threads):,.0f}"
+        + (f"; {ratio:.2f}x the HVX roofline" if ratio else "")
+    )
+    return est.to_json()
+
+
+def _qemu_run(
+    llvm: str, args: list[Any], grid: tuple[int, ...], outputs: list[int], req: BenchRequest, work: Path, say: Any
+) -> tuple[dict[int, np.ndarray], float | None]:
     from hexopt.backend.translate import TargetOptions, translate_guarded
 
     from . import hexagon
@@ -290,10 +372,13 @@ def _qemu_run(llvm: str, args: list[Any], grid: tuple[int, ...], outputs: list[i
     obj.write_bytes(translate_guarded(options, "obj", text=llvm))
     sig = abi.parse_signature(llvm)
     exe = hexagon.build_executable(obj, sig, work / f"{sig.name}.elf", arch=options.arch or "v73")
-    res = hexagon.run_qemu(exe, args, grid=grid, iterations=req.iterations or 1, name=sig.name, outputs=outputs,
-                           threads=req.threads)
-    say(f"hexopt: qemu-hexagon -cpu {hexagon.QEMU_CPU}: {res.seconds:.1f} s emulator wall time; "
-        f"{res.stdout.splitlines()[0]}")
+    res = hexagon.run_qemu(
+        exe, args, grid=grid, iterations=req.iterations or 1, name=sig.name, outputs=outputs, threads=req.threads
+    )
+    say(
+        f"hexopt: qemu-hexagon -cpu {hexagon.QEMU_CPU}: {res.seconds:.1f} s emulator wall time; "
+        f"{res.stdout.splitlines()[0]}"
+    )
     perf = float(res.info["avg_us"]) if "avg_us" in res.info else None
     return res.outputs, perf
 

@@ -111,9 +111,13 @@ def _affine(expr: Any, dims: list[Any], syms: list[Any]) -> int | None:
         return dims[expr.position]
     if isinstance(expr, ir.AffineSymbolExpr):
         return syms[expr.position]
-    for kind, fn in ((ir.AffineAddExpr, lambda a, b: a + b), (ir.AffineMulExpr, lambda a, b: a * b),
-                     (ir.AffineModExpr, lambda a, b: a % b), (ir.AffineFloorDivExpr, lambda a, b: a // b),
-                     (ir.AffineCeilDivExpr, lambda a, b: -((-a) // b))):
+    for kind, fn in (
+        (ir.AffineAddExpr, lambda a, b: a + b),
+        (ir.AffineMulExpr, lambda a, b: a * b),
+        (ir.AffineModExpr, lambda a, b: a % b),
+        (ir.AffineFloorDivExpr, lambda a, b: a // b),
+        (ir.AffineCeilDivExpr, lambda a, b: -((-a) // b)),
+    ):
         if isinstance(expr, kind):
             a, b = _affine(expr.lhs, dims, syms), _affine(expr.rhs, dims, syms)
             return None if a is None or b is None else fn(a, b)
@@ -121,17 +125,38 @@ def _affine(expr: Any, dims: list[Any], syms: list[Any]) -> int | None:
 
 
 _BINARY: dict[str, Callable[[int, int], int | None]] = {
-    "arith.addi": lambda a, b: a + b, "arith.subi": lambda a, b: a - b, "arith.muli": lambda a, b: a * b,
-    "arith.divsi": lambda a, b: int(a / b) if b else None, "arith.divui": lambda a, b: a // b if b else None,
-    "arith.remsi": lambda a, b: a - b * int(a / b) if b else None, "arith.remui": lambda a, b: a % b if b else None,
-    "arith.ceildivsi": lambda a, b: -((-a) // b) if b else None, "arith.floordivsi": lambda a, b: a // b if b else None,
-    "arith.maxsi": max, "arith.minsi": min, "arith.maxui": max, "arith.minui": min,
-    "arith.andi": lambda a, b: a & b, "arith.ori": lambda a, b: a | b, "arith.xori": lambda a, b: a ^ b,
-    "arith.shli": lambda a, b: a << b, "arith.shrsi": lambda a, b: a >> b, "arith.shrui": lambda a, b: a >> b,
+    "arith.addi": lambda a, b: a + b,
+    "arith.subi": lambda a, b: a - b,
+    "arith.muli": lambda a, b: a * b,
+    "arith.divsi": lambda a, b: int(a / b) if b else None,
+    "arith.divui": lambda a, b: a // b if b else None,
+    "arith.remsi": lambda a, b: a - b * int(a / b) if b else None,
+    "arith.remui": lambda a, b: a % b if b else None,
+    "arith.ceildivsi": lambda a, b: -((-a) // b) if b else None,
+    "arith.floordivsi": lambda a, b: a // b if b else None,
+    "arith.maxsi": max,
+    "arith.minsi": min,
+    "arith.maxui": max,
+    "arith.minui": min,
+    "arith.andi": lambda a, b: a & b,
+    "arith.ori": lambda a, b: a | b,
+    "arith.xori": lambda a, b: a ^ b,
+    "arith.shli": lambda a, b: a << b,
+    "arith.shrsi": lambda a, b: a >> b,
+    "arith.shrui": lambda a, b: a >> b,
 }
-_CMP = {0: lambda a, b: a == b, 1: lambda a, b: a != b, 2: lambda a, b: a < b, 3: lambda a, b: a <= b,
-        4: lambda a, b: a > b, 5: lambda a, b: a >= b, 6: lambda a, b: a < b, 7: lambda a, b: a <= b,
-        8: lambda a, b: a > b, 9: lambda a, b: a >= b}
+_CMP = {
+    0: lambda a, b: a == b,
+    1: lambda a, b: a != b,
+    2: lambda a, b: a < b,
+    3: lambda a, b: a <= b,
+    4: lambda a, b: a > b,
+    5: lambda a, b: a >= b,
+    6: lambda a, b: a < b,
+    7: lambda a, b: a <= b,
+    8: lambda a, b: a > b,
+    9: lambda a, b: a >= b,
+}
 _CASTS = ("arith.index_cast", "arith.index_castui", "arith.extsi", "arith.extui", "arith.trunci")
 
 
@@ -196,18 +221,25 @@ def _run_block(m: _Machine, block: Any, env: dict[Any, Any]) -> list[Any] | None
                 results[0] = operands[1] if operands[0] else operands[2]
         elif name in ("affine.apply", "affine.min", "affine.max"):
             amap = ir.AffineMapAttr(op.attributes["map"]).value
-            values = [_affine(e, operands[: amap.n_dims], operands[amap.n_dims:]) for e in amap.results]
+            values = [_affine(e, operands[: amap.n_dims], operands[amap.n_dims :]) for e in amap.results]
             known = [v for v in values if v is not None]
             if len(known) == len(values) and known:
-                results[0] = known[0] if name == "affine.apply" else (min(known) if name == "affine.min" else max(known))
+                results[0] = (
+                    known[0] if name == "affine.apply" else (min(known) if name == "affine.min" else max(known))
+                )
         elif name == "memref.reinterpret_cast":
             source = op.operands[0]
-            arg = m.args.get(source) if source in m.args else (operands[0].arg if isinstance(operands[0], View) else None)
+            arg = (
+                m.args.get(source) if source in m.args else (operands[0].arg if isinstance(operands[0], View) else None)
+            )
             if arg is not None:
                 view = op.opview
-                results[0] = View(arg, _static_or_dynamic(op, "static_offsets", list(view.offsets), env)[0],
-                                  _static_or_dynamic(op, "static_sizes", list(view.sizes), env),
-                                  _static_or_dynamic(op, "static_strides", list(view.strides), env))
+                results[0] = View(
+                    arg,
+                    _static_or_dynamic(op, "static_offsets", list(view.offsets), env)[0],
+                    _static_or_dynamic(op, "static_sizes", list(view.sizes), env),
+                    _static_or_dynamic(op, "static_strides", list(view.strides), env),
+                )
         elif name == "memref.subview" and isinstance(operands[0], View):
             base, view = operands[0], op.opview
             offs = _static_or_dynamic(op, "static_offsets", list(view.offsets), env)
@@ -293,13 +325,18 @@ def _run_if(m: _Machine, op: Any, operands: list[Any], env: dict[Any, Any]) -> l
 
 def kernel_function(module: Any, entry: str | None = None) -> Any:
     """The kernel's func.func: `entry`, or the only public function with a body."""
-    funcs = [op for op in module.body.operations if op.operation.name == "func.func"
-             and "sym_visibility" not in op.attributes and len(op.regions[0].blocks)]
+    funcs = [
+        op
+        for op in module.body.operations
+        if op.operation.name == "func.func" and "sym_visibility" not in op.attributes and len(op.regions[0].blocks)
+    ]
     if entry is not None:
         funcs = [f for f in funcs if f.attributes["sym_name"].value == entry]
     if len(funcs) != 1:
-        raise InputError(f"cannot find the kernel function{f' @{entry}' if entry else ''} in the input "
-                         f"({len(funcs)} public func.func found)")
+        raise InputError(
+            f"cannot find the kernel function{f' @{entry}' if entry else ''} in the input "
+            f"({len(funcs)} public func.func found)"
+        )
     return funcs[0]
 
 
@@ -316,7 +353,9 @@ def parameters(func: Any) -> list[dict[str, str]]:
     return out
 
 
-def analyze(module: Any, scalars: dict[int, int], grid: tuple[int, int, int], entry: str | None = None) -> dict[int, ArgAccess]:
+def analyze(
+    module: Any, scalars: dict[int, int], grid: tuple[int, int, int], entry: str | None = None
+) -> dict[int, ArgAccess]:
     """The accesses of every pointer argument of the kernel `entry` (default: the only public function) over
     all programs of `grid`, given the values of its scalar arguments (by argument index)."""
     from hexopt.ir import ir
@@ -337,8 +376,7 @@ def analyze(module: Any, scalars: dict[int, int], grid: tuple[int, int, int], en
         for pz in range(nz):
             for py in range(ny):
                 for px in range(nx):
-                    env: dict[Any, Any] = {a: scalars.get(i) for i, a in enumerate(arguments[:-6])
-                                           if a not in m.args}
+                    env: dict[Any, Any] = {a: scalars.get(i) for i, a in enumerate(arguments[:-6]) if a not in m.args}
                     env.update(zip(arguments[-6:], (nx, ny, nz, px, py, pz), strict=False))
                     _run_block(m, block, env)
     except _OutOfBudget:
@@ -359,7 +397,11 @@ def extents_task(request: dict[str, Any], emit: Any) -> tuple[dict[str, Any], No
         func = kernel_function(module, request.get("entry"))
         out: dict[str, Any] = {"entry": func.attributes["sym_name"].value, "params": parameters(func), "args": []}
         if request.get("grid"):
-            accesses = analyze(module, {int(k): int(v) for k, v in request.get("scalars", {}).items()},
-                               tuple(request["grid"]), out["entry"])  # type: ignore[arg-type]
+            accesses = analyze(
+                module,
+                {int(k): int(v) for k, v in request.get("scalars", {}).items()},
+                tuple(request["grid"]),
+                out["entry"],
+            )  # type: ignore[arg-type]
             out["args"] = [a.to_json() for a in accesses.values()]
     return out, None

@@ -9,7 +9,7 @@
  *   threads N                         async runtime workers (default: runtime's default)
  *   memref DTYPE RANK D0 .. Dn IN OUT a tensor argument; IN/OUT are raw little-endian files or '-'
  *   scalar VALUE                      an integer scalar argument (i1 to i64)
- *   fscalar VALUE                     a float scalar argument (f32 or f64)
+ *   scalarf VALUE                     a float scalar argument (f32 or f64)
  *   check ARG EXPECTED RTOL ATOL      compare memref argument #ARG (0-based) with a raw f32 file
  *
  * Each run calls the kernel once per program id (x fastest), with the six trailing ints
@@ -43,9 +43,10 @@ typedef struct {
 
 static hx_arg args[MAX_ARGS];
 
-/* A buffer whose end touches an inaccessible page (its start 128-byte aligned, as HVX loads may
- * assume): a kernel that reads or writes past its argument dies with SIGSEGV instead of silently
- * corrupting the harness's memory. */
+/* A buffer followed by an inaccessible page: a kernel that reads or writes past its argument dies with
+ * SIGSEGV instead of silently corrupting the harness's memory. The start is 128-byte aligned (HVX loads
+ * may assume it) and the guard page starts at the end of the last whole 128-byte block, because word- and
+ * vector-wide accesses (musl's memcpy, an HVX load) may touch the rest of the block they start in. */
 static void *guarded_alloc(size_t bytes) {
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   size_t span = (bytes + 128 + page - 1) / page * page;
@@ -110,6 +111,39 @@ static void *make_descriptor(void *data, int rank, const long *dims) {
   return d;
 }
 
+/* memrefCopy: what finalize-memref-to-llvm calls for a memref.copy between non-contiguous layouts
+ * (e.g. a masked Triton store into a subview). The host JIT gets it from MLIR's C runner utils; here
+ * is the same contract for the device: index-width elem_size, unranked descriptors {rank, desc *}, with
+ * the index of the kernel's body (which builds them), not of its arguments. */
+typedef struct {
+  hx_body_index rank;
+  void *desc;
+} hx_unranked;
+
+void memrefCopy(hx_body_index elem_size, const hx_unranked *src, const hx_unranked *dst) {
+  int rank = (int)src->rank;
+  char *s_base = ((char **)src->desc)[1], *d_base = ((char **)dst->desc)[1];
+  const hx_body_index *s = (const hx_body_index *)((void **)src->desc + 2), *d = (const hx_body_index *)((void **)dst->desc + 2);
+  const hx_body_index *sizes = s + 1, *s_str = s + 1 + rank, *d_str = d + 1 + rank;
+  hx_body_index idx[MAX_RANK] = {0};
+  for (int i = 0; i < rank; i++)
+    if (sizes[i] == 0)
+      return;
+  for (;;) {
+    hx_body_index so = s[0], doff = d[0];
+    for (int i = 0; i < rank; i++) {
+      so += idx[i] * s_str[i];
+      doff += idx[i] * d_str[i];
+    }
+    memcpy(d_base + (size_t)doff * elem_size, s_base + (size_t)so * elem_size, (size_t)elem_size);
+    int i = rank - 1;
+    while (i >= 0 && ++idx[i] == sizes[i])
+      idx[i--] = 0;
+    if (i < 0)
+      return;
+  }
+}
+
 static double now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -158,7 +192,7 @@ int main(int argc, char **argv) {
       if (fscanf(spec, "%1023s %1023s", m->in, m->out) != 2)
         fail("bad memref files", NULL);
       size_t bytes = m->count * m->elem_bytes;
-      m->data = guarded_alloc(bytes ? bytes : 1);
+      m->data = guarded_alloc((bytes + 127) & ~(size_t)127);
       if (!m->data)
         fail("out of memory", NULL);
       memset(m->data, 0, bytes);
@@ -168,11 +202,11 @@ int main(int argc, char **argv) {
       args[nargs].rank = m->rank;
       args[nargs].desc = make_descriptor(m->data, m->rank, m->dims);
       nargs++;
-    } else if (!strcmp(word, "scalar") || !strcmp(word, "fscalar")) {
+    } else if (!strcmp(word, "scalar") || !strcmp(word, "scalarf")) {
       if (nargs == MAX_ARGS)
         fail("too many arguments", NULL);
       args[nargs].is_memref = 0;
-      if (word[0] == 's') {
+      if (!strcmp(word, "scalar")) {
         long long v;
         if (fscanf(spec, "%lld", &v) != 1)
           fail("bad scalar line", NULL);
@@ -181,11 +215,12 @@ int main(int argc, char **argv) {
       } else {
         double v;
         if (fscanf(spec, "%lf", &v) != 1)
-          fail("bad fscalar line", NULL);
+          fail("bad scalarf line", NULL);
         args[nargs].f64 = v;
         args[nargs].i64 = (long long)v;
       }
       args[nargs].i32 = (int32_t)args[nargs].i64;
+      args[nargs].f32 = (float)args[nargs].f64;
       nargs++;
     } else if (!strcmp(word, "check")) {
       if (ncheck == MAX_ARGS || fscanf(spec, "%d %1023s %lf %lf", &check_arg[ncheck], check_file[ncheck],

@@ -33,6 +33,8 @@ if shutil.which("qemu-hexagon"):
     config.available_features.add("qemu-hexagon")
 if shutil.which("ld.lld-22") or shutil.which("ld.lld"):
     config.available_features.add("lld")
+if __import__("importlib.util").util.find_spec("triton") is not None:  # the Triton front end's CLI tests
+    config.available_features.add("triton")
 
 
 def _hexagon_objdump() -> bool:

@@ -69,4 +69,5 @@ def lower(text: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(lower(open(sys.argv[1]).read()))
+    with open(sys.argv[1]) as f:
+        sys.stdout.write(lower(f.read()))

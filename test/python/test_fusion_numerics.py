@@ -24,7 +24,9 @@ N_CTX, D_HEAD, GRID = 1024, 64, (4,)
 
 
 def fused_ir(fusion_options: str) -> str:
-    return lower(SEED.read_text(), f"builtin.module(schedule-matmul-for-hvx,hexagon-fusion{fusion_options},canonicalize,cse)")
+    return lower(
+        SEED.read_text(), f"builtin.module(schedule-matmul-for-hvx,hexagon-fusion{fusion_options},canonicalize,cse)"
+    )
 
 
 def run_attention(kernel, q, k, v, grid) -> np.ndarray:

@@ -53,7 +53,7 @@ def test_call_stub_passes_each_scalar_type_from_its_field():
     sig = abi.classify("k", ["i64", "ptr", "f32", "i64", "i32", *["i32"] * abi.GRID_ARGS])
     stub = hexagon.call_stub(sig)
     assert "extern void k(int64_t, void *, float, int64_t, int32_t, int32_t" in stub
-    assert "(int64_t)args[0].rank, args[0].desc, (float)args[1].f64, (int64_t)args[2].i64, (int32_t)args[3].i32" in stub
+    assert "(int64_t)args[0].rank, args[0].desc, (float)args[1].f32, (int64_t)args[2].i64, (int32_t)args[3].i32" in stub
 
 
 @needs_qemu

@@ -52,8 +52,22 @@ def _browser_or_skip():
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("seed-report")
-    subprocess.run([*HEXOPT, "run", "hexagon", str(SEED.relative_to(ROOT)), "--dump-dir", str(d / "dump"), "--report",
-                    str(d / "seed.html"), "-o", str(d / "out.mlir")], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            *HEXOPT,
+            "run",
+            "hexagon",
+            str(SEED.relative_to(ROOT)),
+            "--dump-dir",
+            str(d / "dump"),
+            "--report",
+            str(d / "seed.html"),
+            "-o",
+            str(d / "out.mlir"),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     return d
 
 
@@ -63,6 +77,7 @@ def _stage_files(dump: Path) -> list[Path]:
 
 # ------------------------------------------------------------------------------------------------ op counts
 
+
 def _walk_counts(op, printed_only: bool) -> collections.Counter:
     """Ops by name from the bindings; printed_only leaves out what the custom form does not print:
     the bodies of named linalg ops and implicit (elided) terminators."""
@@ -70,16 +85,23 @@ def _walk_counts(op, printed_only: bool) -> collections.Counter:
 
     def visit(o) -> None:
         counts[o.name] += 1
-        if printed_only and o.name.startswith("linalg.") and o.name not in ("linalg.generic", "linalg.reduce",
-                                                                             "linalg.map"):
+        if (
+            printed_only
+            and o.name.startswith("linalg.")
+            and o.name not in ("linalg.generic", "linalg.reduce", "linalg.map")
+        ):
             return
         for region in o.regions:
             for block in region.blocks:
                 ops = [x.operation for x in block.operations]
                 for k, x in enumerate(ops):
-                    elided = (k == len(ops) - 1 and len(x.operands) == 0 and len(x.results) == 0
-                              and x.name in ("scf.yield", "affine.yield", "scf.forall.in_parallel")
-                              and all(len(list(b.operations)) == 0 for r in x.regions for b in r.blocks))
+                    elided = (
+                        k == len(ops) - 1
+                        and len(x.operands) == 0
+                        and len(x.results) == 0
+                        and x.name in ("scf.yield", "affine.yield", "scf.forall.in_parallel")
+                        and all(len(list(b.operations)) == 0 for r in x.regions for b in r.blocks)
+                    )
                     if not (printed_only and elided):
                         visit(x)
 
@@ -125,12 +147,22 @@ module attributes {test.attr = "a { b"} {
     }
   }
 #-}
-"""
-    assert count_ops(text) == {"builtin.module": 1, "func.func": 2, "test.two": 1, "linalg.map": 1, "arith.addf": 2,
-                               "linalg.yield": 2, "linalg.reduce": 1, "func.call": 1, "func.return": 1}
+"""  # noqa: E501 (a long IR line on purpose: the counter must not split ops across lines)
+    assert count_ops(text) == {
+        "builtin.module": 1,
+        "func.func": 2,
+        "test.two": 1,
+        "linalg.map": 1,
+        "arith.addf": 2,
+        "linalg.yield": 2,
+        "linalg.reduce": 1,
+        "func.call": 1,
+        "func.return": 1,
+    }
 
 
 # ------------------------------------------------------------------------------------------------ stored diffs
+
 
 def test_edit_scripts_rebuild_every_seed_stage(seed_run):
     texts = [p.read_text().splitlines() for p in _stage_files(seed_run / "dump")]
@@ -138,19 +170,35 @@ def test_edit_scripts_rebuild_every_seed_stage(seed_run):
         assert apply_script(before, edit_script(before, after)) == after
 
 
+def _stage_of(pass_name: str) -> int:
+    """The report stage of the first run of `pass_name` in the hexagon pipeline (stage 0 is the input)."""
+    return 1 + next(i for i, s in enumerate(load_pipeline("hexagon").passes) if s.name == pass_name)
+
+
 def test_report_of_a_failed_run_keeps_the_finished_stages(seed_run, tmp_path):
     specs = load_pipeline("hexagon").passes
+    fusion = _stage_of("hexagon-fusion")  # the stage of the failed pass (stage 0 is the input)
     dump = tmp_path / "dump"
     dump.mkdir()
-    for p in _stage_files(seed_run / "dump")[:6]:  # the input and passes 1-5: pass 6 (hexagon-fusion) failed
+    for p in _stage_files(seed_run / "dump")[:fusion]:  # the input and the passes before hexagon-fusion
         shutil.copy(p, dump / p.name)
-    error = HexoptError("pass 'hexagon-fusion' failed", [Diagnostic("cannot fuse", "error", "k.mlir", 2, 3)],
-                        "reproducer saved in /tmp/r/; reproduce with:\n  hexopt run -p 'builtin.module(x)' /tmp/r/input.mlir")
-    report = build(str(dump), specs, [(s.text(), 0.001) for s in specs[:5]], "k.mlir", "hexagon", error,
-                   input_text="func\n  bad line\n")
-    assert [s.status for s in report.stages[:8]] == ["ok"] * 6 + ["failed", "not-run"]
-    assert report.stages[6].pass_name == "hexagon-fusion" and report.stages[6].lines is None
-    assert report.failure is not None and report.failure.stage == 6
+    error = HexoptError(
+        "pass 'hexagon-fusion' failed",
+        [Diagnostic("cannot fuse", "error", "k.mlir", 2, 3)],
+        "reproducer saved in /tmp/r/; reproduce with:\n  hexopt run -p 'builtin.module(x)' /tmp/r/input.mlir",
+    )
+    report = build(
+        str(dump),
+        specs,
+        [(s.text(), 0.001) for s in specs[: fusion - 1]],
+        "k.mlir",
+        "hexagon",
+        error,
+        input_text="func\n  bad line\n",
+    )
+    assert [s.status for s in report.stages[: fusion + 2]] == ["ok"] * fusion + ["failed", "not-run"]
+    assert report.stages[fusion].pass_name == "hexagon-fusion" and report.stages[fusion].lines is None
+    assert report.failure is not None and report.failure.stage == fusion
     assert report.failure.reproducer == "hexopt run -p 'builtin.module(x)' /tmp/r/input.mlir"
     assert report.failure.diagnostics[0].splitlines() == ["k.mlir:2:3: error: cannot fuse", "  bad line", "  ^"]
     page = render_html(report)
@@ -158,7 +206,9 @@ def test_report_of_a_failed_run_keeps_the_finished_stages(seed_run, tmp_path):
 
 
 def test_report_is_self_contained_and_ir_cannot_close_its_script(tmp_path):
-    (tmp_path / "00-input.mlir").write_text('module {\n  "x.y"() {s = "</script><script>alert(1)</script> {{JS}}"} : () -> ()\n}\n')
+    (tmp_path / "00-input.mlir").write_text(
+        'module {\n  "x.y"() {s = "</script><script>alert(1)</script> {{JS}}"} : () -> ()\n}\n'
+    )
     page = render_html(build(str(tmp_path), [], [], "in.mlir", "p"))
     assert page.count("</script>") == page.count("<script")
     assert "{{" not in page.replace("{{JS}}", "")  # placeholders filled once, IR text left alone
@@ -166,6 +216,7 @@ def test_report_is_self_contained_and_ir_cannot_close_its_script(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------ in Chromium
+
 
 def _text(c, element_id: str) -> str:
     return c.eval(f"document.getElementById('{element_id}').textContent")
@@ -218,8 +269,10 @@ def test_seed_report_in_chromium(seed_run, tmp_path):
         assert stages[fusion].count("linalg.generic") == 9 and "linalg.matmul" not in stages[fusion]
         # Compared with the input, the fusion stage's diff shows both matmuls removed and 9 generics.
         c.key("Escape")
-        c.eval("(() => { const s = document.getElementById('base'); s.value = '0';"
-               " s.dispatchEvent(new Event('change')); })()")
+        c.eval(
+            "(() => { const s = document.getElementById('base'); s.value = '0';"
+            " s.dispatchEvent(new Event('change')); })()"
+        )
         c.key("d")
         counts = _text(c, "stage-counts")
         assert "linalg.matmul 2 → 0" in counts and "linalg.generic 15 → 9" in counts
@@ -241,8 +294,10 @@ def test_seed_report_in_chromium(seed_run, tmp_path):
         assert c.errors() == []
 
         # The README's picture: the fusion stage's diff against the stage before it.
-        c.eval("(() => { const s = document.getElementById('base'); s.value = 'prev';"
-               " s.dispatchEvent(new Event('change')); })()")
+        c.eval(
+            "(() => { const s = document.getElementById('base'); s.value = 'prev';"
+            " s.dispatchEvent(new Event('change')); })()"
+        )
         c.key("d")
         c.eval("hexoptReport.setQuery('linalg.generic')")
         c.eval("hexoptReport.nextHit(1)")
@@ -256,17 +311,25 @@ def test_seed_report_in_chromium(seed_run, tmp_path):
 def test_failed_run_report_in_chromium(tmp_path):
     report = tmp_path / "fail.html"
     env = dict(os.environ, HEXOPT_INJECT_FAULT="hexagon-fusion")
-    p = subprocess.run([*HEXOPT, "run", "hexagon", str(SEED), "--report", str(report), "--repro-dir",
-                        str(tmp_path / "repro")], capture_output=True, text=True, env=env, cwd=ROOT)
+    p = subprocess.run(
+        [*HEXOPT, "run", "hexagon", str(SEED), "--report", str(report), "--repro-dir", str(tmp_path / "repro")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert p.returncode == 1 and "Traceback" not in p.stderr
     assert f"hexopt: note: report of the failed run written to {report}" in p.stderr
     with _browser_or_skip() as c:
         c.open(hc.file_url(str(report)))
-        assert c.eval("document.documentElement.dataset.stage") == "6"  # opens on the failed pass
+        fusion = _stage_of("hexagon-fusion")
+        assert c.eval("document.documentElement.dataset.stage") == str(fusion)  # opens on the failed pass
         assert "fault injected into 'hexagon-fusion'" in _text(c, "stage-error")
         repro = c.eval("document.querySelector('#stage-error .repro code').textContent")
-        assert repro == f"hexopt run -p 'builtin.module(hexagon-fusion{{allow-recompute=false multi-use=true}})' " \
-                        f"{tmp_path}/repro/input.mlir"
-        assert "not run" in _text(c, "st-7")
+        assert (
+            repro == f"hexopt run -p 'builtin.module(hexagon-fusion{{allow-recompute=false multi-use=true}})' "
+            f"{tmp_path}/repro/input.mlir"
+        )
+        assert "not run" in _text(c, f"st-{fusion + 1}")
         assert c.eval("hexoptReport.linesOf(5).length") > 100  # the IR entering the failed pass
         assert c.errors() == []

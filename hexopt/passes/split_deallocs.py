@@ -2,7 +2,7 @@
 
 MLIR 22's lowering of a `bufferization.dealloc` of several memrefs builds a helper function that
 stores i1 flags into a `memref<?xi1>`; `finalize-memref-to-llvm` then aborts the process on the
-i1 store (TOOLCHAIN.md trap 8). A dealloc of ONE memref without retained values lowers to a plain
+i1 store (docs/toolchain.md, trap 8). A dealloc of ONE memref without retained values lowers to a plain
 `scf.if` + `memref.dealloc`, so we rewrite the multi-memref, no-retain form into single ones.
 """
 
