@@ -13,6 +13,11 @@ memref), the memref conversion inside the body the same struct with i32. Such a 
 field by field (extractvalue, sext/trunc, insertvalue). Only the values change width: the memory an
 unranked descriptor points to keeps the caller's layout, which is why `reference-abi` first checks
 that the body reads nothing but its two pointers.
+
+Internal functions (private definitions: the async bodies outlined from a kernel) are no interface:
+an i64 argument that the body only truncates and that every call passes sign-extended from i32 (or as
+a constant) becomes an i32 argument again, so that only the kernel's own signature pays for the
+reference ABI.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AnyOp, AnyType, apply_rewrites, ir, llvm
+from hexopt.ir import AnyOp, AnyType, apply_rewrites, ir, llvm, run_upstream
 
 from .base import Pass
 
@@ -110,6 +115,94 @@ def reconcile(op: AnyOp, rewriter: AnyOp) -> bool | None:
     return None
 
 
+def _i64_constant_fitting_i32(value: AnyOp) -> int | None:
+    owner = value.owner
+    if isinstance(owner, ir.Block) or owner.operation.name != "llvm.mlir.constant":
+        return None
+    attr = owner.operation.attributes["value"]
+    if not isinstance(attr, ir.IntegerAttr):
+        return None
+    v = ir.IntegerAttr(attr).value
+    return v if -(1 << 31) <= v < (1 << 31) else None
+
+
+def _has_private_definitions(module: AnyOp) -> bool:
+    return any(op.operation.name == "llvm.func" and op.operation.regions[0].blocks
+               and "sym_visibility" in op.operation.attributes for op in module.body.operations)
+
+
+def narrow_internal_arguments(module: AnyOp) -> int:
+    """Make i64 arguments of private functions i32 where the body only truncates them and every call passes an
+    i32 value sign-extended (or a constant that fits); returns how many arguments changed."""
+    funcs = {}
+    for op in module.body.operations:
+        if op.operation.name == "llvm.func":
+            funcs[str(ir.StringAttr(op.operation.attributes["sym_name"]).value)] = op.operation
+    calls: dict[str, list[AnyOp]] = {}
+    taken: set[str] = set()
+
+    def visit(op: AnyOp) -> object:
+        if op.name == "llvm.call" and "callee" in op.attributes:
+            calls.setdefault(str(ir.FlatSymbolRefAttr(op.attributes["callee"]).value), []).append(op)
+        elif op.name == "llvm.mlir.addressof":
+            taken.add(str(ir.FlatSymbolRefAttr(op.attributes["global_name"]).value))
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    i32, changed = ir.IntegerType.get_signless(32), 0
+    for name, fn in funcs.items():
+        attrs = fn.attributes
+        if name in taken or not fn.regions[0].blocks or "sym_visibility" not in attrs \
+                or str(attrs["sym_visibility"]) != '"private"':
+            continue
+        sites = calls.get(name, [])
+        args = fn.regions[0].blocks[0].arguments
+        narrow = []
+        for i, arg in enumerate(args):
+            if _int_width(arg.type) != 64:
+                continue
+            users = [u.owner.operation for u in arg.uses]
+            if not all(u.name == "llvm.trunc" and _int_width(u.results[0].type) == 32 for u in users):
+                continue
+            ok = True
+            for call in sites:
+                v = call.operands[i]
+                ext = v.owner
+                sext = not isinstance(ext, ir.Block) and ext.operation.name == "llvm.sext" \
+                    and _int_width(ext.operation.operands[0].type) == 32
+                if not sext and _i64_constant_fitting_i32(v) is None:
+                    ok = False
+                    break
+            if ok:
+                narrow.append(i)
+        if not narrow:
+            continue
+        for i in narrow:
+            arg = args[i]
+            for use in list(arg.uses):
+                trunc = use.owner.operation
+                trunc.results[0].replace_all_uses_with(arg)
+                trunc.erase()
+            arg.set_type(i32)
+            for call in sites:
+                v = call.operands[i]
+                constant = _i64_constant_fitting_i32(v)
+                if constant is None:
+                    call.operands[i] = v.owner.operation.operands[0]
+                else:
+                    with ir.InsertionPoint(call), call.location:
+                        call.operands[i] = llvm.ConstantOp(i32, ir.IntegerAttr.get(i32, constant)).result
+        ftype = str(ir.TypeAttr(attrs["function_type"]).value)
+        result = ftype[len("!llvm.func<"):ftype.index(" (")]
+        inputs = ", ".join(str(a.type) for a in args)
+        attrs["function_type"] = ir.TypeAttr.get(ir.Type.parse(f"!llvm.func<{result} ({inputs})>"))
+        for call in sites:
+            if "var_callee_type" in call.attributes:
+                call.attributes["var_callee_type"] = attrs["function_type"]
+        changed += len(narrow)
+    return changed
+
+
 @dataclass(frozen=True)
 class ReconcileIndexCasts(Pass):
     """Replace unrealized_conversion_cast chains iN -> index -> iM (and memref descriptors of two index widths)
@@ -120,3 +213,8 @@ class ReconcileIndexCasts(Pass):
 
     def apply(self, module: AnyOp) -> None:
         apply_rewrites(module, {_CAST: reconcile})
+        if _has_private_definitions(module):
+            # folds the descriptor structs func-to-llvm built from the arguments, so that an argument's
+            # uses are the truncations themselves
+            run_upstream(module, "builtin.module(canonicalize)")
+            narrow_internal_arguments(module)

@@ -76,3 +76,4 @@ llvm.func @not_a_pair(%d: !llvm.struct<(i32, ptr)>) -> !llvm.struct<(ptr, ptr)> 
   %1 = builtin.unrealized_conversion_cast %0 : memref<*xf32> to !llvm.struct<(ptr, ptr)>
   llvm.return %1 : !llvm.struct<(ptr, ptr)>
 }
+
