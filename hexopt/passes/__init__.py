@@ -37,6 +37,14 @@ REGISTRY: dict[str, str] = {
     "expand-vector-min-max": "hexopt.passes.vector_min_max:ExpandVectorMinMax",
     "expand-float-conversions": "hexopt.passes.float_conversions:ExpandFloatConversions",
     "keep-explicit-roundings": "hexopt.passes.explicit_roundings:KeepExplicitRoundings",
+    "reference-abi": "hexopt.passes.reference_abi:ReferenceAbi",
+    "broadcast-div-to-mul": "hexopt.passes.div_to_mul:BroadcastDivToMul",
+    "expand-bool-vec": "hexopt.passes.expand_bool_vec:ExpandBoolVec",
+    "hoist-scalar-ops": "hexopt.passes.hoist_scalar_ops:HoistScalarOps",
+    "erase-unused-linalg-operands": "hexopt.passes.erase_unused_operands:EraseUnusedLinalgOperands",
+    "punt-buffer": "hexopt.passes.punt_buffer:PuntBuffer",
+    "rvo": "hexopt.passes.rvo:Rvo",
+    "replace-library-calls": "hexopt.passes.library_calls:ReplaceLibraryCalls",
 }
 
 

@@ -79,6 +79,15 @@ class Script:
         self._emit(f"{first}, {second} = transform.split_handle {parts} : ({ANY}) -> ({ANY}, {ANY})")
         return first, second
 
+    def pad(self, target: str, dimension: int, multiple: int, values: Sequence[str]) -> str:
+        """Pad loop `dimension` of the target to a multiple of `multiple` (its operands are padded with
+        `values`, typed attributes such as "0.0 : f32", one per operand; the result is sliced back)."""
+        padded, pad, copy = self._fresh(), self._fresh(), self._fresh()
+        self._emit(f"{padded}, {pad}, {copy} = transform.structured.pad {target} pad_to_multiple_of [{multiple}]"
+                   f" {{padding_dimensions = [{dimension}], padding_values = [{', '.join(values)}],"
+                   f' copy_back_op = "none"}} : ({ANY}) -> ({ANY}, {ANY}, {ANY})')
+        return padded
+
     def split_reduction(self, target: str, factor: int, insert_dimension: int = 0) -> None:
         """Upstream split_reduction with an inner parallel dimension of `factor`."""
         results = ", ".join(self._fresh() for _ in range(4))

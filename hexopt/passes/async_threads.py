@@ -63,7 +63,11 @@ class FormAsyncThreads(Pass):
 
             lb_v, ub_v, step_v = value(lb), value(ub), value(step)
             if isinstance(lb, int) and isinstance(ub, int) and isinstance(step, int):
-                count = value(max(0, -(-(ub - lb) // step)))
+                if lb == 0 and ub % step == 0:
+                    # from the loop's own constants, as the reference writes it (canonicalize folds it)
+                    count = arith.DivUIOp(ub_v, step_v).result
+                else:
+                    count = value(max(0, -(-(ub - lb) // step)))
             else:
                 count = arith.CeilDivSIOp(arith.SubIOp(ub_v, lb_v).result, step_v).result
             group = async_dialect.CreateGroupOp(count, results=[ir.Type.parse("!async.group")]).result

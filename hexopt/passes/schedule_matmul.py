@@ -103,7 +103,9 @@ class ScheduleMatmulForHvx(Pass):
         # Generalization replaces each op in place, one for one: remember where the matmuls are,
         # since the Python handles of replaced ops must not be touched again.
         where = [position_in_block(op.operation) for op in matmuls]
-        named = walk_ops(func, lambda op: op.name.startswith("linalg.") and op.name not in KEEP_NAMED)
+        # an op that names a library_call stays named: replace-library-calls calls that routine for it
+        named = walk_ops(func, lambda op: op.name.startswith("linalg.") and op.name not in KEEP_NAMED
+                         and "library_call" not in op.attributes)
         if not named:
             return
         tag_ops(named, 0)

@@ -33,6 +33,8 @@ class TilePlan:
     split_dim: int = -1
     split_at: int = 0
     fuse_fill: bool = False  # the output is a fill: fill each tile's slice instead (fill-destinations)
+    #: with `pad`: the padding value of each operand (a typed attribute), the innermost loop padded instead
+    pad_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class HexagonTiling(Pass):
                                min=8, max=256, check=power_of_two)
     split: bool = option(True, "split an innermost range that is not a multiple of the tile and tile the "
                                "multiple part (the remainder stays untiled)")
+    pad: bool = option(False, "instead of splitting, pad an innermost parallel range to a multiple of the tile "
+                              "(operands copied into zero-padded buffers, every tile a full vector); the reference's "
+                              "split-tiling-range=false")
     register_accumulators: bool = option(False, "tile a reduction whose innermost loop is parallel (a contraction) "
                                                 "to [rows, full reduction, one vector], so that hexagon-vectorization "
                                                 "keeps each output vector in a register across the reduction loop; "
@@ -108,6 +113,10 @@ class HexagonTiling(Pass):
         rest = ranges[-1] % sizes[-1] if sizes[-1] else 0
         if not rest:
             return TilePlan(tuple(sizes), fuse_fill=self.fuses_fill(op, sizes))
+        if self.pad and L.is_generic(op) and L.iterator_kinds(op)[-1] == L.PARALLEL:
+            # the padded lanes compute garbage that is sliced away: any value will do, zero is the reference's
+            values = tuple(f"{_zero(v.type.element_type)} : {v.type.element_type}" for v in op.operands)
+            return TilePlan(tuple(sizes), pad_values=values)
         if not self.split:
             return None
         # [0, N - rest) gets tiled, [N - rest, N) stays a small untiled op.
@@ -137,8 +146,8 @@ class HexagonTiling(Pass):
         targets = []
         for i, (op, plan) in enumerate(plans):
             if plan is not None and op not in fused_fills:
-                # A split handle holds one op: split ops are matched one by one (the index keeps keys apart).
-                targets.append((op, (plan, i if plan.split_dim >= 0 else -1)))
+                # A split or padded handle holds one op: such ops are matched one by one (the index keeps keys apart).
+                targets.append((op, (plan, i if plan.split_dim >= 0 or plan.pad_values else -1)))
         run_on_targets(module, targets, _build)
         for op in walk_ops(module, lambda o: _FILL_DESTINATION in o.attributes):
             del op.attributes[_FILL_DESTINATION]
@@ -147,6 +156,8 @@ class HexagonTiling(Pass):
 
 def _build(script: Script, handle: str, key: tuple[TilePlan, int]) -> None:
     plan = key[0]
+    if plan.pad_values:
+        handle = script.pad(handle, len(plan.sizes) - 1, plan.sizes[-1], plan.pad_values)
     if plan.split_dim >= 0:
         handle, _rest = script.split(handle, plan.split_dim, plan.split_at)
     tiled, _loops = script.tile_using_for(handle, plan.sizes)
@@ -191,3 +202,8 @@ def fuse_fill_destination(op: AnyOp) -> None:
     tile_fill.results[0].set_type(sliced.results[0].type)
     op.operands[n_in] = tile_fill.results[0]
     fill.erase()
+
+
+def _zero(element_type: AnyOp) -> str:
+    """Zero written as an attribute of `element_type` (0.0 for floats, 0 for integers)."""
+    return "0.0" if "f" in str(element_type) else "0"

@@ -2,10 +2,12 @@
 
 A triton-shared kernel `@k` lowered to the LLVM dialect takes, in the order of its source
 arguments:
-  - each `memref<*xT>` tensor as two values: the rank (an `index`: i64 on the host, i32 on
-    Hexagon) and a `ptr` to a ranked descriptor
+  - each `memref<*xT>` tensor as two values: the rank and a `ptr` to a ranked descriptor
     `{T* allocated, T* aligned, index offset, index sizes[rank], index strides[rank]}`
-    (the unranked-memref calling convention; `index` is 64-bit on the host, 32-bit on Hexagon);
+    (the unranked-memref calling convention). With the reference's ABI (the host, and Hexagon by
+    default: `abi=reference`) the rank and the descriptor's `index` fields are 64-bit, whatever
+    index the kernel computes with inside; with `abi=compact` on Hexagon they are 32-bit. The
+    rank's type says which: `KernelSignature.index_bitwidth`;
   - each scalar by value (`i32`, `i64`, `f32`, ...);
   - six trailing `i32`: num_programs x, y, z, then program_id x, y, z.
 The runner calls the kernel once per program of the grid. This module knows nothing about MLIR
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,10 +45,14 @@ class KernelSignature:
     name: str
     lowered: tuple[str, ...]  # LLVM types of the lowered function, in order
     params: tuple[Param, ...]  # user-visible parameters (the six grid i32 excluded)
+    #: the index the kernel computes with inside (the module's DLTI index), when known: the width of the
+    #: descriptors the body itself builds (for memrefCopy); the reference ABI keeps 32 behind 64-bit ranks
+    body_index_bits: int | None = None
 
     @property
     def index_bitwidth(self) -> int | None:
-        """Width of `index` in the lowering (from the memref rank type); None without memrefs."""
+        """Width of the descriptors' `index` fields at the kernel's interface (the type of the memref ranks):
+        64 with the reference ABI, 32 with Hexagon's compact one; None without memrefs."""
         ranks = {p.type for p in self.params if p.kind == "memref"}
         if len(ranks) > 1:
             raise RunError(f"@{self.name}: memref ranks of different types {sorted(ranks)}")
@@ -126,7 +132,9 @@ def parse_signature(llvm_text: str, name: str | None = None) -> KernelSignature:
         name = kernels[0]
     if name not in found:
         raise RunError(f"no function @{name} defined in the module (definitions: {', '.join(found) or 'none'})")
-    return classify(name, _split_types(found[name]))
+    sig = classify(name, _split_types(found[name]))
+    body = re.search(r"dlti\.dl_spec<index = (\d+) : i64>", llvm_text)
+    return replace(sig, body_index_bits=int(body.group(1))) if body else sig
 
 
 def classify(name: str, lowered: Sequence[str]) -> KernelSignature:
@@ -188,7 +196,8 @@ def descriptor_bytes(address: int, shape: Sequence[int], index_bits: int, pointe
     """A ranked memref descriptor for a dense row-major buffer at `address`, little-endian.
 
     Layout: allocated ptr, aligned ptr, offset, sizes[rank], strides[rank] (strides in elements).
-    For Hexagon pass index_bits=32 (pointers are 32-bit too); the host uses 64.
+    `index_bits` is the signature's (KernelSignature.index_bitwidth); `pointer_bits` defaults to it
+    (the host: 64 and 64); for Hexagon give pointer_bits=32 (64-bit fields with the reference ABI).
     """
     pointer_bits = pointer_bits or index_bits
     strides = [1] * len(shape)

@@ -30,6 +30,8 @@ RUNTIME_DIR = Path(__file__).resolve().parents[1] / "runtime"
 QEMU_CPU = "v67"  # the newest Hexagon qemu 7.2 knows; it runs v68+ scalar code fine
 _C_TYPES = {"i1": "_Bool", "i8": "int8_t", "i16": "int16_t", "i32": "int32_t", "i64": "int64_t",
             "f32": "float", "f64": "double"}
+#: The hx_arg field a scalar parameter of each type is passed from (hexopt/runtime/harness.h).
+_SCALAR_FIELDS = {"i1": "i32", "i8": "i32", "i16": "i32", "i32": "i32", "i64": "i64", "f32": "f32", "f64": "f64"}
 _DTYPES = {np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.float16): "f16",
            np.dtype(np.int16): "i16", np.dtype(np.int8): "i8", np.dtype(np.float64): "f64",
            np.dtype(np.int64): "i64"}
@@ -48,11 +50,11 @@ def call_stub(sig: abi.KernelSignature) -> str:
             proto += [_C_TYPES[p.type], "void *"]
             actual += [f"({_C_TYPES[p.type]})args[{i}].rank", f"args[{i}].desc"]
         else:
-            if p.type not in ("i32", "i16", "i8", "i1", "f32"):
+            if p.type not in _SCALAR_FIELDS:
                 raise BackendError(f"@{sig.name}: scalar argument {i} of type {p.type} is not supported by the"
-                                   " Hexagon harness (i32 and f32 only)")
+                                   f" Hexagon harness ({', '.join(_SCALAR_FIELDS)})")
             proto.append(_C_TYPES[p.type])
-            actual.append(f"args[{i}].f32" if p.type == "f32" else f"({_C_TYPES[p.type]})args[{i}].i32")
+            actual.append(f"({_C_TYPES[p.type]})args[{i}].{_SCALAR_FIELDS[p.type]}")
     proto += ["int32_t"] * abi.GRID_ARGS
     actual += [f"grid[{k}]" for k in range(abi.GRID_ARGS)]
     return (
@@ -93,7 +95,9 @@ def build_executable(kernel_obj: str | Path, sig: abi.KernelSignature, out: str 
                      arch: str = "v73") -> Path:
     """Link harness + call stub + kernel object + async runtime into a static Hexagon executable."""
     bits = sig.index_bitwidth or 32
-    harness = _cached_object(RUNTIME_DIR / "harness.c", arch, [f"HX_INDEX_BITS={bits}"])
+    body_bits = sig.body_index_bits or bits
+    defines = [f"HX_INDEX_BITS={bits}", f"HX_BODY_INDEX_BITS={body_bits}"]
+    harness = _cached_object(RUNTIME_DIR / "harness.c", arch, defines)
     runtime = runtime_object(arch)
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="hexopt-stub-") as d:
@@ -101,7 +105,7 @@ def build_executable(kernel_obj: str | Path, sig: abi.KernelSignature, out: str 
         stub.write_text(call_stub(sig))
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
         run_tool(zig_cc() + ["-target", "hexagon-linux-musl", f"-mcpu={zig_mcpu(arch)}", "-O2", "-static",
-                             f"-DHX_INDEX_BITS={bits}", "-I", str(RUNTIME_DIR), str(stub), str(harness),
+                             *[f"-D{d}" for d in defines], "-I", str(RUNTIME_DIR), str(stub), str(harness),
                              str(kernel_obj), str(runtime), "-lm", "-o", str(tmp)],
                  "linking the Hexagon test executable", env=zig_env())
         os.replace(tmp, out)

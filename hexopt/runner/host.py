@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import statistics
 import time
 from collections.abc import Sequence
@@ -142,9 +143,13 @@ def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 
     from hexopt.ir import execution_engine_class, ir, non_llvm_ops
 
     sig = abi.parse_signature(llvm_mlir_text, name)
-    if sig.index_bitwidth not in (None, 64):
-        raise RunError(f"@{sig.name} was lowered with a {sig.index_bitwidth}-bit index; the host JIT needs 64 "
-                           "(lower with the host pipeline, or --set index-bitwidth=64 target=host)")
+    # The reference ABI gives a Hexagon kernel 64-bit ranks around a 32-bit body: the module's DLTI
+    # index (set-target) says what the body computes with.
+    body = re.search(r"dlti\.dl_spec<index = (\d+) : i64>", llvm_mlir_text)
+    bits = int(body.group(1)) if body else sig.index_bitwidth
+    if bits not in (None, 64) or sig.index_bitwidth not in (None, 64):
+        raise RunError(f"@{sig.name} was lowered with a {min(b for b in (bits, sig.index_bitwidth) if b)}-bit index; "
+                       "the host JIT needs 64 (lower with the host pipeline, or --set index-bitwidth=64 target=host)")
     ctx = ir.Context()
     with ctx:
         module = ir.Module.parse(llvm_mlir_text)

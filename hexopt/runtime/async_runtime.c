@@ -344,8 +344,8 @@ static int configured_threads(void) {
   return num_threads;
 }
 
-intptr_t mlirAsyncRuntimGetNumWorkerThreads(void) { return configured_threads(); }
-intptr_t mlirAsyncRuntimeGetNumWorkerThreads(void) { return configured_threads(); }
+int64_t mlirAsyncRuntimGetNumWorkerThreads(void) { return configured_threads(); }
+int64_t mlirAsyncRuntimeGetNumWorkerThreads(void) { return configured_threads(); }
 
 void hexoptAsyncRuntimeSetNumThreads(int n) {
   if (n > 0)

@@ -6,9 +6,10 @@
  *   - a new group starts with one reference;
  *   - `Execute` and the `*AndExecute` calls take a suspended coroutine (handle + resume function)
  *     and resume it later on a worker thread.
- * Index-typed results (GetNumWorkerThreads) use intptr_t, which has the width of `index` on the
- * targets hexopt lowers for (32-bit Hexagon, 64-bit host). Sizes and counts are int64_t, as in
- * the lowered IR.
+ * The index-typed result of GetNumWorkerThreads is declared with the module's index width (i32 or
+ * i64 on Hexagon: abi=compact / the reference ABI's default 32-bit body, or index-bitwidth=64): it
+ * returns int64_t, whose low word is where a caller expecting an i32 reads it (r0 of the r1:0 pair
+ * on Hexagon, eax of rax on x86-64). Sizes and counts are int64_t, as in the lowered IR.
  */
 #ifndef HEXOPT_ASYNC_RUNTIME_H
 #define HEXOPT_ASYNC_RUNTIME_H
@@ -52,8 +53,8 @@ void mlirAsyncRuntimeAwaitValueAndExecute(hx_value *value, void *coro_handle, hx
 void mlirAsyncRuntimeAwaitAllInGroupAndExecute(hx_group *group, void *coro_handle, hx_resume_fn resume);
 
 /* The lowering calls this misspelled name (sic, upstream); the other spelling is an alias. */
-intptr_t mlirAsyncRuntimGetNumWorkerThreads(void);
-intptr_t mlirAsyncRuntimeGetNumWorkerThreads(void);
+int64_t mlirAsyncRuntimGetNumWorkerThreads(void);
+int64_t mlirAsyncRuntimeGetNumWorkerThreads(void);
 
 /* hexopt extras for harnesses: worker count ($HEXOPT_NUM_THREADS, default 4; set before first use)
  * and counters of what the runtime did, to check that work really went through the pool. */

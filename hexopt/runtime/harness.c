@@ -8,8 +8,8 @@
  *   grid X Y Z                        num_programs x/y/z (default 1 1 1)
  *   threads N                         async runtime workers (default: runtime's default)
  *   memref DTYPE RANK D0 .. Dn IN OUT a tensor argument; IN/OUT are raw little-endian files or '-'
- *   scalar VALUE                      an i32 argument
- *   scalarf VALUE                     an f32 argument
+ *   scalar VALUE                      an integer scalar argument (i1 to i64)
+ *   scalarf VALUE                     a float scalar argument (f32 or f64)
  *   check ARG EXPECTED RTOL ATOL      compare memref argument #ARG (0-based) with a raw f32 file
  *
  * Each run calls the kernel once per program id (x fastest), with the six trailing ints
@@ -113,23 +113,24 @@ static void *make_descriptor(void *data, int rank, const long *dims) {
 
 /* memrefCopy: what finalize-memref-to-llvm calls for a memref.copy between non-contiguous layouts
  * (e.g. a masked Triton store into a subview). The host JIT gets it from MLIR's C runner utils; here
- * is the same contract for the device: index-width elem_size, unranked descriptors {rank, desc *}. */
+ * is the same contract for the device: index-width elem_size, unranked descriptors {rank, desc *}, with
+ * the index of the kernel's body (which builds them), not of its arguments. */
 typedef struct {
-  hx_index rank;
+  hx_body_index rank;
   void *desc;
 } hx_unranked;
 
-void memrefCopy(hx_index elem_size, const hx_unranked *src, const hx_unranked *dst) {
+void memrefCopy(hx_body_index elem_size, const hx_unranked *src, const hx_unranked *dst) {
   int rank = (int)src->rank;
   char *s_base = ((char **)src->desc)[1], *d_base = ((char **)dst->desc)[1];
-  const hx_index *s = (const hx_index *)((void **)src->desc + 2), *d = (const hx_index *)((void **)dst->desc + 2);
-  const hx_index *sizes = s + 1, *s_str = s + 1 + rank, *d_str = d + 1 + rank;
-  hx_index idx[MAX_RANK] = {0};
+  const hx_body_index *s = (const hx_body_index *)((void **)src->desc + 2), *d = (const hx_body_index *)((void **)dst->desc + 2);
+  const hx_body_index *sizes = s + 1, *s_str = s + 1 + rank, *d_str = d + 1 + rank;
+  hx_body_index idx[MAX_RANK] = {0};
   for (int i = 0; i < rank; i++)
     if (sizes[i] == 0)
       return;
   for (;;) {
-    hx_index so = s[0], doff = d[0];
+    hx_body_index so = s[0], doff = d[0];
     for (int i = 0; i < rank; i++) {
       so += idx[i] * s_str[i];
       doff += idx[i] * d_str[i];
@@ -201,19 +202,26 @@ int main(int argc, char **argv) {
       args[nargs].rank = m->rank;
       args[nargs].desc = make_descriptor(m->data, m->rank, m->dims);
       nargs++;
-    } else if (!strcmp(word, "scalar")) {
+    } else if (!strcmp(word, "scalar") || !strcmp(word, "scalarf")) {
       if (nargs == MAX_ARGS)
         fail("too many arguments", NULL);
-      long v;
-      if (fscanf(spec, "%ld", &v) != 1)
-        fail("bad scalar line", NULL);
       args[nargs].is_memref = 0;
-      args[nargs].i32 = (int32_t)v;
+      if (!strcmp(word, "scalar")) {
+        long long v;
+        if (fscanf(spec, "%lld", &v) != 1)
+          fail("bad scalar line", NULL);
+        args[nargs].i64 = v;
+        args[nargs].f64 = (double)v;
+      } else {
+        double v;
+        if (fscanf(spec, "%lf", &v) != 1)
+          fail("bad scalarf line", NULL);
+        args[nargs].f64 = v;
+        args[nargs].i64 = (long long)v;
+      }
+      args[nargs].i32 = (int32_t)args[nargs].i64;
+      args[nargs].f32 = (float)args[nargs].f64;
       nargs++;
-    } else if (!strcmp(word, "scalarf")) {
-      if (nargs == MAX_ARGS || fscanf(spec, "%f", &args[nargs].f32) != 1)
-        fail("bad scalarf line", NULL);
-      args[nargs++].is_memref = 0;
     } else if (!strcmp(word, "check")) {
       if (ncheck == MAX_ARGS || fscanf(spec, "%d %1023s %lf %lf", &check_arg[ncheck], check_file[ncheck],
                                       &check_rtol[ncheck], &check_atol[ncheck]) != 4)

@@ -14,14 +14,30 @@ typedef int32_t hx_index;
 typedef int64_t hx_index;
 #endif
 
+/* The index the kernel computes with inside (the module's DLTI index): the width of the descriptors the
+ * kernel itself builds, e.g. for memrefCopy. The reference ABI keeps 32 bits there behind 64-bit
+ * arguments; otherwise it is HX_INDEX_BITS. */
+#ifndef HX_BODY_INDEX_BITS
+#define HX_BODY_INDEX_BITS HX_INDEX_BITS
+#endif
+#if HX_BODY_INDEX_BITS == 32
+typedef int32_t hx_body_index;
+#else
+typedef int64_t hx_body_index;
+#endif
+
 /* One kernel argument before the six grid ints: a memref (unranked ABI: rank + pointer to a
- * ranked descriptor) or an i32 / f32 scalar. */
+ * ranked descriptor) or a scalar. HX_INDEX_BITS is the width of the rank and of the descriptor's
+ * index fields at the kernel's interface: 64 with the reference ABI, 32 with abi=compact. A scalar
+ * holds its value in every form; the call stub passes the one of the kernel's parameter type. */
 typedef struct hx_arg {
   int is_memref;
   hx_index rank;
   void *desc; /* {T *allocated, T *aligned, index offset, index sizes[rank], index strides[rank]} */
   int32_t i32;
+  int64_t i64;
   float f32;
+  double f64;
 } hx_arg;
 
 /* Generated per kernel: calls the kernel once for the program (grid[3..5]) of grid[0..2]. */

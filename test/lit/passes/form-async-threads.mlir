@@ -6,7 +6,8 @@
 // CHECK-SAME:    %[[R_IN:[a-z0-9]+]]: memref<256x64xf32>, %[[R_OUT:[a-z0-9]+]]: memref<256x64xf32>)
 // CHECK-DAG:     %[[R_UB:.+]] = arith.constant 256 : index
 // CHECK-DAG:     %[[R_STEP:.+]] = arith.constant 64 : index
-// CHECK-DAG:     %[[R_N:.+]] = arith.constant 4 : index
+// The group size is computed from the loop's bounds (canonicalize folds it to 4).
+// CHECK:         %[[R_N:.+]] = arith.divui %[[R_UB]], %[[R_STEP]] : index
 // CHECK:         %[[R_G:.+]] = async.create_group %[[R_N]] : !async.group
 // CHECK:         scf.for %[[R_I:.+]] = %{{.+}} to %[[R_UB]] step %[[R_STEP]] {
 // CHECK-NEXT:      %[[R_T:.+]] = async.execute {

@@ -60,3 +60,19 @@ func.func @lane_reduction(%v: vector<32xf32>, %a: f32) -> f32 {
   %0 = vector.reduction <add>, %v, %a : vector<32xf32> into f32
   return %0 : f32
 }
+
+// A 1-D float multi_reduction to a scalar (a vectorized 1-D linalg reduction) has no fast-math flags in
+// MLIR 22: it becomes the equivalent vector.reduction, which carries them. Others are left alone.
+// CHECK-LABEL: func.func @whole_vector_reductions(
+// CHECK-SAME:    %[[V:.*]]: vector<64xf16>, %[[A:.*]]: f16, %[[M:.*]]: vector<4x32xf32>, %[[B:.*]]: vector<32xf32>, %[[I:.*]]: vector<32xi32>, %[[J:.*]]: i32)
+// CHECK:         %[[R:.*]] = vector.reduction <maximumf>, %[[V]], %[[A]] fastmath<fast> : vector<64xf16> into f16
+// CHECK:         vector.multi_reduction <add>, %[[M]], %[[B]] [0] : vector<4x32xf32> to vector<32xf32>
+// CHECK:         vector.multi_reduction <add>, %[[I]], %[[J]] [0] : vector<32xi32> to i32
+// CHECK:         return %[[R]]
+func.func @whole_vector_reductions(%v: vector<64xf16>, %a: f16, %m: vector<4x32xf32>, %b: vector<32xf32>,
+                                   %i: vector<32xi32>, %j: i32) -> (f16, vector<32xf32>, i32) {
+  %0 = vector.multi_reduction <maximumf>, %v, %a [0] : vector<64xf16> to f16
+  %1 = vector.multi_reduction <add>, %m, %b [0] : vector<4x32xf32> to vector<32xf32>
+  %2 = vector.multi_reduction <add>, %i, %j [0] : vector<32xi32> to i32
+  return %0, %1, %2 : f16, vector<32xf32>, i32
+}

@@ -100,3 +100,34 @@ func.func @max_into_one_element(%x: tensor<2048xf32>, %init: tensor<1xf32>) -> t
   } -> tensor<1xf32>
   return %r : tensor<1xf32>
 }
+
+// maxnumf / minnumf partials start at -inf / +inf (upstream's NaN start becomes poison under the
+// fast-math flags set later: a max of negative numbers came out -inf); the final reduction keeps its init.
+// CHECK-LABEL: func.func @maxnum_starts_at_minus_inf(
+// CHECK-DAG:     %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK:         %[[P:.*]] = linalg.fill ins(%[[NINF]] : f32) outs(%{{.*}} : tensor<32xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%[[P]] : tensor<32xf32>)
+// CHECK:           arith.maxnumf
+// CHECK-LABEL: func.func @minnum_starts_at_plus_inf(
+// CHECK-DAG:     %[[INF:.*]] = arith.constant 0x7F800000 : f32
+// CHECK:         %[[P:.*]] = linalg.fill ins(%[[INF]] : f32) outs(%{{.*}} : tensor<32xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%[[P]] : tensor<32xf32>)
+// CHECK:           arith.minnumf
+func.func @maxnum_starts_at_minus_inf(%x: tensor<2048xf32>, %i: tensor<f32>) -> tensor<f32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : tensor<2048xf32>) outs(%i : tensor<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.maxnumf %a, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
+func.func @minnum_starts_at_plus_inf(%x: tensor<2048xf32>, %i: tensor<f32>) -> tensor<f32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : tensor<2048xf32>) outs(%i : tensor<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.minnumf %a, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
