@@ -18,6 +18,7 @@ REGISTRY: dict[str, str] = {
     "hexagon-fusion": "hexopt.passes.fusion:HexagonFusion",
     "split-reduce-generic": "hexopt.passes.split_reduce:SplitReduceGeneric",
     "form-virtual-threads": "hexopt.passes.virtual_threads:FormVirtualThreads",
+    "flatten-elementwise": "hexopt.passes.flatten_elementwise:FlattenElementwise",
     "hexagon-tiling": "hexopt.passes.tiling:HexagonTiling",
     "hexagon-vectorization": "hexopt.passes.vectorization:HexagonVectorization",
     "hexagon-fast-math": "hexopt.passes.fast_math:HexagonFastMath",

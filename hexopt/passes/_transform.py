@@ -86,6 +86,12 @@ class Script:
                    f"insert_split_dimension = {insert_dimension}, inner_parallel}}"
                    f" : ({ANY}) -> ({ANY}, {ANY}, {ANY}, {ANY})")
 
+    def flatten_elementwise(self, target: str) -> str:
+        """Collapse the loops of element-wise ops into one (upstream flatten_elementwise): the new op."""
+        h = self._fresh()
+        self._emit(f"{h} = transform.structured.flatten_elementwise {target} : ({ANY}) -> {ANY}")
+        return h
+
     def generalize(self, target: str) -> str:
         h = self._fresh()
         self._emit(f"{h} = transform.structured.generalize {target} : ({ANY}) -> {ANY}")
