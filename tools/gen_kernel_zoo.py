@@ -122,6 +122,8 @@ ZOO_KERNELS: list[ZooKernel] = [
               "M=64,N=64,K=64,BLOCK_M=32,BLOCK_N=32,BLOCK_K=32", (2, 2), "f16"),
     ZooKernel("sum", "sum", f"{KERNELS}:sum_kernel", _sig(f"x_ptr={F32}", f"out_ptr={F32}", "n=i32"), "BLOCK=1024",
               (1,), "f32", {"n": "1000"}),
+    ZooKernel("sum_threads", "sum (big enough for threads)", f"{KERNELS}:sum_kernel",
+              _sig(f"x_ptr={F32}", f"out_ptr={F32}", "n=i32"), "BLOCK=262144", (1,), "f32", {"n": "262144"}),
     ZooKernel("grid_3d", "3-D grid", f"{KERNELS}:grid_3d_kernel", _sig("out_ptr=*i32:16"), "", (4, 3, 2), "i32"),
     ZooKernel("rope_f32", "rope", f"{KERNELS}:rope_kernel", _sig(f"x_ptr={F32}", f"y_ptr={F32}", "base=fp32"),
               "SEQ=8,DIM=32", (1,), "f32", {"base": "10000.0"}),
