@@ -7,9 +7,10 @@ masked vector); the same op over 512 contiguous elements is 8 full vectors. Upst
 `transform.structured.flatten_elementwise` collapses the loops (tensor.collapse_shape on the operands,
 tensor.expand_shape on the results); this pass picks the ops it pays off for: element-wise (all loops
 parallel, every indexing map the identity), static shapes (a `linalg.index` in the body is rewritten by
-upstream from the one new index), an innermost range that is not a multiple of the vector lanes and a total that has more
-whole vectors than the innermost range. Ops whose innermost range is already whole vectors keep their shape
-(the flash-attention kernel's row structure, which later passes rely on, is untouched).
+upstream from the one new index), an innermost range that is not a multiple of the vector lanes and a
+total that has more whole vectors than the innermost range. Ops whose innermost range is already whole
+vectors keep their shape (the flash-attention kernel's row structure, which later passes rely on, is
+untouched).
 """
 
 from __future__ import annotations
