@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -78,6 +79,32 @@ class SplitReduceGeneric(Pass):
         targets = [(op, (self.ratio_for(op), i))
                    for i, op in enumerate(L.structured_ops(module)) if self.splittable(op)]
         run_on_targets(module, targets, _split)
+        _infinite_identities(module)
+
+
+#: maxnumf/minnumf partials that upstream starts from NaN (a neutral element of maxnumf in IEEE terms) start
+#: from -inf/+inf instead: hexagon-fast-math later marks the ops `nnan`, under which a NaN operand is poison,
+#: and expand-vector-min-max turns fast maxnumf into maximumf, which propagates the NaN.
+_INFINITE = {"arith.maxnumf": "-inf", "arith.minnumf": "inf"}
+
+
+def _infinite_identities(module: AnyOp) -> None:
+    from hexopt.ir import arith, ir, walk_ops
+
+    for fill in walk_ops(module, lambda op: op.name == "linalg.fill" and len(op.results) == 1):
+        value = fill.operands[0]
+        const = value.owner
+        if isinstance(const, ir.Block) or const.name != "arith.constant" or not isinstance(value.type, ir.FloatType):
+            continue
+        if not math.isnan(ir.FloatAttr(const.attributes["value"]).value):
+            continue
+        users = [u.owner for u in fill.results[0].uses]
+        kinds = {op.name for user in users if user.name == "linalg.generic" for op in L.body_ops(user)[:-1]}
+        if len(kinds) != 1 or next(iter(kinds)) not in _INFINITE:
+            continue
+        with ir.InsertionPoint(fill), fill.location:
+            replacement = arith.ConstantOp(value.type, float(_INFINITE[next(iter(kinds))])).result
+        fill.operands[0] = replacement
 
 
 def _split(script: Script, handle: str, key: tuple[int, int]) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from test_vector_math import LOWER, bf16_to_f32, f32_to_bf16
 
+from hexopt import lower
 from hexopt.ir import ir, run_upstream
 from hexopt.passes.float_conversions import ExpandFloatConversions
 from hexopt.runner import host
@@ -182,7 +183,7 @@ module {
 
 @pytest.mark.parametrize("f16_conversions", ["native", "integer"])
 def test_silu_f16_kernel(f16_conversions):
-    lowered = host.lower(SILU_F16, "host", {"f16-conversions": f16_conversions, "multi-threading": "false"})
+    lowered = lower(SILU_F16, "host", {"f16-conversions": f16_conversions, "multi-threading": "false"})
     kernel = host.compile_host(lowered, "silu_kernel")
     rng = np.random.default_rng(5)
     x = (rng.standard_normal(4096) * 4).astype(np.float16)
@@ -198,7 +199,7 @@ def test_silu_f16_kernel(f16_conversions):
 
 def test_silu_f16_runs_as_f16_vectors():
     """The kernel is vectorized as vector<64xf16> loads/stores with whole-vector conversions."""
-    from hexopt.runner.host import lower
+    from hexopt import lower
 
     text = lower(SILU_F16, "hexagon", {"multi-threading": "false"})
     assert "vector<64xf16>" in text and "llvm.fpext" in text and "vector<64xf32>" in text
@@ -207,7 +208,7 @@ def test_silu_f16_runs_as_f16_vectors():
 
 @pytest.mark.parametrize("explicit", [True, False])
 def test_explicit_f16_rounding(explicit):
-    lowered = host.lower(ROUND_TRIP, "host", {"explicit-roundings": str(explicit).lower(),
+    lowered = lower(ROUND_TRIP, "host", {"explicit-roundings": str(explicit).lower(),
                                                "multi-threading": "false"})
     kernel = host.compile_host(lowered, "round_trip")
     x = np.random.default_rng(9).uniform(-100, 100, 1024).astype(np.float32)
@@ -222,7 +223,7 @@ def test_explicit_f16_rounding(explicit):
 
 def test_f16_matmul_kernel():
     """f16 inputs, f32 accumulation: the broadcast A[i, k] is converted as a scalar by integer ops."""
-    kernel = host.compile_host(host.lower(MATMUL_F16, "host"), "matmul_f16")
+    kernel = host.compile_host(lower(MATMUL_F16, "host"), "matmul_f16")
     rng = np.random.default_rng(4)
     a = rng.standard_normal((64, 64)).astype(np.float16)
     b = rng.standard_normal((64, 64)).astype(np.float16)

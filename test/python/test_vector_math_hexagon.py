@@ -16,10 +16,11 @@ import shutil
 
 import numpy as np
 import pytest
-from hexopt.backend.tools import zig_available
 
+from hexopt import lower
 from hexopt.backend.translate import TargetOptions, translate
 from hexopt.runner import abi, hexagon, host
+from hexopt.toolchain import zig_available
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("qemu-hexagon") is None,
@@ -108,11 +109,11 @@ def test_hexagon_matches_host(tmp_path, dtype, conversions):
     sets = {"f16-conversions": conversions, "multi-threading": "false"}
     x, z = inputs(dtype)
 
-    jit = host.compile_host(host.lower(text, "host", sets), "vmath")
+    jit = host.compile_host(lower(text, "host", sets), "vmath")
     want = np.zeros_like(x)
     jit.run([x, z, want], (1,))
 
-    lowered = host.lower(text, "hexagon", sets)
+    lowered = lower(text, "hexagon", sets)
     obj = tmp_path / "vmath.o"
     obj.write_bytes(translate(lowered, TargetOptions(arch="v73", hvx_float=False), "obj"))
     exe = hexagon.build_executable(obj, abi.parse_signature(lowered, "vmath"), tmp_path / "vmath.elf", arch="v73")

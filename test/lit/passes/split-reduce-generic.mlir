@@ -25,9 +25,12 @@ func.func @sum_2048(%x: tensor<2048xf32>, %init: tensor<f32>) -> tensor<f32> {
   return %r : tensor<f32>
 }
 
-// f16: the vector length is 64; the partial max starts from maxnumf's neutral element (NaN).
+// f16: the vector length is 64; the partial max starts from -inf, not from upstream's NaN (fast-math's
+// nnan would make that NaN poison, and the max -> vmax rewrite would propagate it).
 // CHECK-LABEL: func.func @max_f16(
-// CHECK:         tensor.expand_shape {{.+}} output_shape [16, 64] : tensor<1024xf16> into tensor<16x64xf16>
+// CHECK-DAG:     %[[NEG_INF:.+]] = arith.constant 0xFC00 : f16
+// CHECK-DAG:     tensor.expand_shape {{.+}} output_shape [16, 64] : tensor<1024xf16> into tensor<16x64xf16>
+// CHECK:         linalg.fill ins(%[[NEG_INF]] : f16)
 // CHECK:         linalg.generic {{.+}} ins(%{{.+}} : tensor<16x64xf16>) outs(%{{.+}} : tensor<64xf16>)
 // CHECK:           arith.maxnumf
 // CHECK:         linalg.generic {{.+}} ins(%{{.+}} : tensor<64xf16>) outs(%{{.+}} : tensor<f16>)
