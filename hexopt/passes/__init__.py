@@ -20,6 +20,7 @@ REGISTRY: dict[str, str] = {
     "form-virtual-threads": "hexopt.passes.virtual_threads:FormVirtualThreads",
     "flatten-elementwise": "hexopt.passes.flatten_elementwise:FlattenElementwise",
     "hexagon-tiling": "hexopt.passes.tiling:HexagonTiling",
+    "vectorize-memref-copies": "hexopt.passes.vector_copies:VectorizeMemrefCopies",
     "hexagon-vectorization": "hexopt.passes.vectorization:HexagonVectorization",
     "hexagon-fast-math": "hexopt.passes.fast_math:HexagonFastMath",
     "form-async-threads": "hexopt.passes.async_threads:FormAsyncThreads",
