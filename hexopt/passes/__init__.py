@@ -19,6 +19,7 @@ REGISTRY: dict[str, str] = {
     "split-reduce-generic": "hexopt.passes.split_reduce:SplitReduceGeneric",
     "form-virtual-threads": "hexopt.passes.virtual_threads:FormVirtualThreads",
     "flatten-elementwise": "hexopt.passes.flatten_elementwise:FlattenElementwise",
+    "extend-contraction-operands": "hexopt.passes.extend_operands:ExtendContractionOperands",
     "hexagon-tiling": "hexopt.passes.tiling:HexagonTiling",
     "vectorize-memref-copies": "hexopt.passes.vector_copies:VectorizeMemrefCopies",
     "hexagon-vectorization": "hexopt.passes.vectorization:HexagonVectorization",

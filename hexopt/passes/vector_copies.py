@@ -2,8 +2,8 @@
 
 The triton-shared form of a masked load or store is a copy of a box whose size is only known at run time
 (`n - pid * BLOCK` elements, clamped): `linalg.copy` / a copying `linalg.generic` between subviews, after a
-`linalg.fill` of the buffer with the `other` value (and bufferization's `memref.copy`, with `memref-copy`).
-Upstream lowers
+`linalg.fill` of the buffer with the `other` value; bufferization adds `memref.copy` ops (a strided one calls
+the generic element-by-element `memrefCopy`). Upstream lowers
 them to scalar loops (convert-linalg-to-loops), which LLVM then turns into `memcpy` calls (one per row of a
 2-D box) or leaves scalar (a fill with 1.0, a copy with a conversion); on Hexagon musl's `memcpy` is a scalar
 byte/word loop that also reads past the end of its source (it faults on a page that ends a buffer).
@@ -26,7 +26,7 @@ the narrower type.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from hexopt.ir import AnyOp, AnyValue, arith, ir, memref, scf, vector, walk_ops
 
@@ -53,6 +53,21 @@ def _unit_innermost_stride(t: Any) -> bool:
         return False
     strides, _offset = t.get_strides_and_offset()
     return bool(strides[-1] == 1)
+
+
+def _contiguous(t: Any) -> bool:
+    """A static memref whose strides are the row-major ones of its shape (its copy is one memcpy)."""
+    if not isinstance(t, ir.MemRefType):
+        return False
+    shape = list(t.shape)
+    if any(d == ir.ShapedType.get_dynamic_size() for d in shape):
+        return False
+    strides, _offset = t.get_strides_and_offset()
+    expected, step = [], 1
+    for d in reversed(shape):
+        expected.append(step)
+        step *= d
+    return list(strides) == list(reversed(expected))
 
 
 def _element_bits(t: Any) -> int | None:
@@ -99,14 +114,22 @@ class VectorizeMemrefCopies(Pass):
 
     vector_bytes: int = option(128, "HVX vector length in bytes: lanes = vector-bytes / the narrower element size",
                                min=8, max=256, check=power_of_two)
-    memref_copy: bool = option(False, "also memref.copy (bufferization's whole-buffer copies, which LLVM otherwise "
-                                      "makes memcpy calls; compiler-rt's aligned memcpy when the sizes allow)")
+    memref_copy: Literal["none", "strided", "all"] = option(
+        "strided", "which memref.copy ops (bufferization's copies) to rewrite: none; strided (those between "
+        "non-contiguous buffers, which otherwise call the generic element-by-element memrefCopy); all (also the "
+        "contiguous ones, which LLVM otherwise makes memcpy calls: compiler-rt's aligned one when sizes allow)",
+        choices=("none", "strided", "all"))
+
+    def rewrites_memref_copy(self, op: AnyOp) -> bool:
+        if self.memref_copy == "strided":
+            return not all(_contiguous(v.type) for v in op.operands)
+        return self.memref_copy == "all"
 
     def apply(self, module: AnyOp) -> None:
         names = ("memref.copy", "linalg.fill", "linalg.copy", "linalg.generic")
         for op in walk_ops(module, lambda o: o.name in names):
             copy = plan(op)
-            if copy is None or (op.name == "memref.copy" and not self.memref_copy):
+            if copy is None or (op.name == "memref.copy" and not self.rewrites_memref_copy(op)):
                 continue
             operands = [copy.dest] + ([copy.source] if copy.source is not None else [])
             if not all(_unit_innermost_stride(v.type) for v in operands):

@@ -1,6 +1,6 @@
 // RUN: hexopt run -p 'builtin.module(vectorize-memref-copies)' %s | filecheck %s
 // RUN: hexopt run -p 'builtin.module(vectorize-memref-copies{vector-bytes=64})' %s | filecheck %s --check-prefix=HALF
-// RUN: hexopt run -p 'builtin.module(vectorize-memref-copies{memref-copy=true})' %s | filecheck %s --check-prefix=MEMREF
+// RUN: hexopt run -p 'builtin.module(vectorize-memref-copies{memref-copy=all})' %s | filecheck %s --check-prefix=MEMREF
 
 // A masked load's copy of n (runtime) floats: full vectors over [0, n - n % 32), then one vector ending at n
 // (overlapping the last full one) when n % 32 != 0; a scalar loop when n < 32. Every access stays in [0, n).
@@ -72,7 +72,8 @@ func.func @convert(%src: memref<128xf16>, %dst: memref<128xf32>) {
 }
 
 // Rows of 31 (static) are shorter than a vector: scalar loops, in a no-builtins function (LLVM would make
-// them memcpy calls). linalg.copy is a copy too; memref.copy (from bufferization) only with memref-copy.
+// them memcpy calls). linalg.copy is a copy too; a contiguous memref.copy (from bufferization) only with
+// memref-copy=all, a strided one by default.
 // CHECK-LABEL: func.func @short_rows(
 // CHECK-SAME:    attributes {passthrough = ["no-builtins"]}
 // CHECK-NOT:     vector.load
@@ -80,16 +81,20 @@ func.func @convert(%src: memref<128xf16>, %dst: memref<128xf32>) {
 // CHECK:         memref.copy
 // CHECK:         vector.load %{{.+}} : memref<256xi8>, vector<128xi8>
 // CHECK-NOT:     linalg.copy
+// CHECK:         vector.load %{{.+}} : memref<4x64xf32, strided<[128, 1]>>, vector<32xf32>
+// CHECK-NOT:     memref.copy
 // CHECK:         return
 // MEMREF-LABEL: func.func @short_rows(
 // MEMREF:         vector.load %{{.+}} : memref<64xf32>, vector<32xf32>
 // MEMREF-NOT:     memref.copy
 // MEMREF:         return
 func.func @short_rows(%src: memref<8x31xf32, strided<[32, 1], offset: 1>>, %dst: memref<8x31xf32, strided<[32, 1]>>,
-                      %a: memref<64xf32>, %b: memref<64xf32>, %c: memref<256xi8>, %d: memref<256xi8>) {
+                      %a: memref<64xf32>, %b: memref<64xf32>, %c: memref<256xi8>, %d: memref<256xi8>,
+                      %e: memref<4x64xf32, strided<[128, 1]>>, %f: memref<4x64xf32>) {
   linalg.copy ins(%src : memref<8x31xf32, strided<[32, 1], offset: 1>>) outs(%dst : memref<8x31xf32, strided<[32, 1]>>)
   memref.copy %a, %b : memref<64xf32> to memref<64xf32>
   linalg.copy ins(%c : memref<256xi8>) outs(%d : memref<256xi8>)
+  memref.copy %e, %f : memref<4x64xf32, strided<[128, 1]>> to memref<4x64xf32>
   return
 }
 
