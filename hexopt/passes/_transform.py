@@ -95,6 +95,21 @@ class Script:
                    f"insert_split_dimension = {insert_dimension}, inner_parallel}}"
                    f" : ({ANY}) -> ({ANY}, {ANY}, {ANY}, {ANY})")
 
+    def split_reduction_outer(self, target: str, factor: int) -> str:
+        """Upstream split_reduction into `factor` contiguous chunks, the new parallel loop outermost (no
+        inner_parallel): the partial reduction op, whose output gains a leading dimension of `factor`."""
+        init, fill, split, combine = (self._fresh() for _ in range(4))
+        self._emit(f"{init}, {fill}, {split}, {combine} = transform.structured.split_reduction {target} "
+                   f"{{split_factor = {factor}, insert_split_dimension = 0}}"
+                   f" : ({ANY}) -> ({ANY}, {ANY}, {ANY}, {ANY})")
+        return split
+
+    def flatten_elementwise(self, target: str) -> str:
+        """Collapse the loops of element-wise ops into one (upstream flatten_elementwise): the new op."""
+        h = self._fresh()
+        self._emit(f"{h} = transform.structured.flatten_elementwise {target} : ({ANY}) -> {ANY}")
+        return h
+
     def generalize(self, target: str) -> str:
         h = self._fresh()
         self._emit(f"{h} = transform.structured.generalize {target} : ({ANY}) -> {ANY}")

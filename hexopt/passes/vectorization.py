@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AnyOp, AnyType, AnyValue, arith, ir, scf, tensor, vector
+from hexopt.ir import AnyOp, AnyType, AnyValue, arith, ir, scf, tensor, vector, walk_ops
 
 from . import _linalg as L
 from ._transform import Script, run_on_targets, run_script
@@ -319,6 +319,59 @@ def vectorize_contraction(op: AnyOp, plan: ContractionPlan) -> None:
         fill.erase()
 
 
+def reductions_to_one_dim(root: AnyOp) -> int:
+    """Rewrite each `vector.multi_reduction` of a 1-D vector to a scalar as `vector.reduction`; the count.
+
+    Upstream's vectorizer reduces a one-vector tile with `vector.multi_reduction`, which has no fast-math
+    flags; convert-vector-to-llvm turns it into a flagless `vector.reduction`, i.e. LLVM's ordered
+    `vector.reduce.fadd` / `fmax`, which Hexagon runs lane by lane (32 scalar `sfadd`, or 32 `fmaxf` calls).
+    As a `vector.reduction` it gets hexagon-fast-math's flags, and LLVM reduces it as a tree of HVX ops."""
+    count = 0
+    for op in walk_ops(root, lambda o: o.name == "vector.multi_reduction"):
+        source, acc = op.operands[0], op.operands[1]
+        if not isinstance(source.type, ir.VectorType) or source.type.rank != 1:
+            continue
+        with ir.InsertionPoint(op), op.location:
+            red = vector.ReductionOp(op.results[0].type, op.attributes["kind"], source, acc=acc)
+        op.results[0].replace_all_uses_with(red.result)
+        op.erase()
+        count += 1
+    return count
+
+
+#: vector.reduction kinds of floats whose accumulator LLVM combines with a separate, flagless scalar op.
+_LANEWISE = {"maxnumf": "arith.maxnumf", "minnumf": "arith.minnumf", "maximumf": "arith.maximumf",
+             "minimumf": "arith.minimumf"}
+
+
+def fold_accumulators_into_vectors(root: AnyOp) -> int:
+    """Rewrite `vector.reduction <max/min>, %v, %acc` on floats as the reduction of `max(%v, splat(%acc))`
+    (lane-wise, same kind); the count.
+
+    convert-vector-to-llvm lowers the accumulator of a max/min reduction to a scalar `llvm.intr.maxnum` that
+    drops the reduction's fast-math flags, which Hexagon turns into an `fmaxf` libm call. Max and min are
+    idempotent, so the accumulator can join every lane instead: one more vector op (a `vmax`), no scalar
+    code."""
+    count = 0
+    for op in walk_ops(root, lambda o: o.name == "vector.reduction" and len(o.operands) == 2):
+        kind = str(op.attributes["kind"])
+        name = next((n for k, n in _LANEWISE.items() if kind == f"#vector.kind<{k}>"), None)
+        if name is None or not isinstance(op.results[0].type, ir.FloatType):
+            continue
+        attrs = {"fastmath": op.attributes["fastmath"]} if "fastmath" in op.attributes else {}
+        source = op.operands[0]
+        with ir.InsertionPoint(op), op.location:
+            splat = vector.broadcast(source.type, op.operands[1])
+            joined = ir.Operation.create(name, results=[source.type], operands=[source, splat], attributes=attrs)
+            red = vector.ReductionOp(op.results[0].type, op.attributes["kind"], joined.results[0])
+            if attrs:
+                red.attributes["fastmath"] = attrs["fastmath"]
+        op.results[0].replace_all_uses_with(red.result)
+        op.erase()
+        count += 1
+    return count
+
+
 # --- the pass ------------------------------------------------------------------------------------
 
 
@@ -375,3 +428,5 @@ class HexagonVectorization(Pass):
             cleanup = Script()
             _cleanup(cleanup)
             run_script(module, cleanup)
+            reductions_to_one_dim(module)
+        fold_accumulators_into_vectors(module)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from hexopt.ir import AnyMap, AnyOp, ir, walk_ops
 
 from . import _linalg as L
 from ._transform import Script, run_on_targets
-from .base import Pass, option
+from .base import Pass, option, power_of_two
+from .split_reduce import combiner
 
 _MARK = "hexopt.virtual_threads"
 
@@ -41,6 +42,13 @@ class FormVirtualThreads(Pass):
     # on a DSP with a handful of hardware threads.
     num_threads: int = option(4, "number of chunks (threads) the chosen parallel loop is split into", min=1, max=128)
     min_work: int = option(65536, "split an op only if loop-range product x body-ops / 2 reaches this", min=0)
+    vector_bytes: int = option(128, "HVX vector length in bytes: the innermost loop is split only into chunks of "
+                                    "whole vectors (vector-bytes / element size lanes)", min=8, max=256,
+                               check=power_of_two)
+    split_reductions: bool = option(True, "a big reduction with no parallel loop to split (a sum that "
+                                          "split-reduce-generic made [n/32 reduction, 32 parallel]) is split into "
+                                          "num-threads partial reductions of contiguous chunks, one per thread, and "
+                                          "a final one")
 
     def thread_dim(self, op: AnyOp) -> int | None:
         """The loop to split (the outermost parallel one that num-threads divides), or None."""
@@ -56,8 +64,35 @@ class FormVirtualThreads(Pass):
             return None
         for dim, (kind, size) in enumerate(zip(L.iterator_kinds(op), ranges, strict=True)):
             if kind == L.PARALLEL and size >= self.num_threads and size % self.num_threads == 0:
+                if dim == len(ranges) - 1 and (size // self.num_threads) % L.vector_lanes(op, self.vector_bytes):
+                    continue  # chunks of the innermost loop that are not whole vectors would run scalar
                 return dim
         return None
+
+    def reduction_split(self, op: AnyOp) -> bool:
+        """Whether `op` is a big reduction that thread_dim cannot split and whose one reduction loop splits
+        into num-threads contiguous chunks (split_reduction without inner_parallel: each thread reduces its
+        chunk into its own row of partial results, vectorized along the parallel loops)."""
+        if not self.split_reductions or not L.is_generic(op) or not L.has_tensor_semantics(op):
+            return False
+        if inside_forall(op) or len(op.results) != 1 or self.thread_dim(op) is not None:
+            return False
+        ranges = L.loop_ranges(op)
+        kinds = L.iterator_kinds(op)
+        if not ranges or kinds.count(L.REDUCTION) != 1:
+            return False
+        work = 1
+        for r in ranges:
+            work *= r
+        if work * body_op_count(op) // 2 < self.min_work:
+            return False
+        red = kinds.index(L.REDUCTION)
+        if ranges[red] % self.num_threads or ranges[red] // self.num_threads < 2:
+            return False
+        # upstream split_reduction asserts on a map result that is not a loop dimension
+        if not all(m.is_projected_permutation for m in L.indexing_maps(op)):
+            return False
+        return combiner(op) is not None
 
     def chunk_sizes(self, op: AnyOp) -> tuple[int, ...] | None:
         """Tile sizes of the forall (0 on every loop but the split one), or None to leave `op` alone."""
@@ -72,11 +107,13 @@ class FormVirtualThreads(Pass):
     def apply(self, module: AnyOp) -> None:
         if self.num_threads == 1:
             return
-        targets = []
+        targets: list[tuple[AnyOp, tuple[tuple[Any, ...], int]]] = []
         for i, op in enumerate(L.structured_ops(module)):
             sizes = self.chunk_sizes(op)
             if sizes is not None:
                 targets.append((op, (sizes, i)))  # one forall per op: the index keeps keys apart
+            elif self.reduction_split(op):
+                targets.append((op, (("reduction", self.num_threads, len(L.loop_ranges(op) or [])), i)))
         if not targets:
             return
         run_on_targets(module, targets, _tile)
@@ -85,8 +122,15 @@ class FormVirtualThreads(Pass):
             denormalize(forall)
 
 
-def _tile(script: Script, handle: str, key: tuple[tuple[int, ...], int]) -> None:
-    _tiled, forall = script.tile_using_forall(handle, key[0])
+def _tile(script: Script, handle: str, key: tuple[tuple[Any, ...], int]) -> None:
+    sizes = key[0]
+    if sizes and sizes[0] == "reduction":
+        _, threads, rank = sizes
+        partial = script.split_reduction_outer(handle, threads)
+        # the partial op has one more loop (the chunk, outermost): one chunk per thread
+        _tiled, forall = script.tile_using_forall(partial, [1] + [0] * rank)
+    else:
+        _tiled, forall = script.tile_using_forall(handle, sizes)
     script.annotate(forall, _MARK)
 
 

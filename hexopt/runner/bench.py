@@ -100,6 +100,19 @@ def _index_map(values: dict[str, str], option: str) -> dict[int, str]:
     return out
 
 
+def _scalar_value(text: str, type_: str, index: int) -> int | float:
+    """The value of scalar argument `index` of MLIR type `type_` (f16/f32/f64: a float; else an int)."""
+    if type_ in ("f16", "bf16", "f32", "f64"):
+        try:
+            return float(text)
+        except ValueError:
+            raise UsageError(f"--arg {index}: '{text}' is not a number (argument {index} is {type_})") from None
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise UsageError(f"--arg {index}: '{text}' is not an integer (argument {index} is {type_})") from None
+
+
 def _array_spec(text: str, default_dtype: str) -> tuple[tuple[int, ...], str]:
     """'1x1024xf32' -> ((1, 1024), 'f32'); '1024' -> ((1024,), default)."""
     parts = text.lower().split("x")
@@ -125,7 +138,7 @@ def _random(shape: tuple[int, ...], dtype: str, rng: np.random.Generator) -> np.
 
 
 def _signature(
-    text: str, source: str, grid: tuple[int, ...] | None, scalars: dict[int, int], entry: str | None
+    text: str, source: str, grid: tuple[int, ...] | None, scalars: dict[int, int | float], entry: str | None
 ) -> dict[str, Any]:
     g = abi.normalize_grid(grid) if grid else None
     run = run_guarded(
@@ -242,17 +255,14 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
             raise UsageError("--param needs a known kernel (--kernel NAME); use --arg for other kernels")
         grid = req.grid or (1,)
         args, outputs, tolerances, name = [], [], {}, entry or "kernel"
-        scalars = {}
+        scalars: dict[int, int | float] = {}
         for i, p in enumerate(params):
             if p["kind"] == "scalar":
                 if i not in req.args:
                     raise UsageError(
                         f"argument {i} of @{entry} is a scalar {p['type']}: give its value with --arg {i}=VALUE"
                     )
-                try:
-                    scalars[i] = int(req.args[i], 0)
-                except ValueError:
-                    raise UsageError(f"--arg {i}: '{req.args[i]}' is not an integer") from None
+                scalars[i] = _scalar_value(req.args[i], p["type"], i)
         accesses = {} if lowered else {a["index"]: a for a in _signature(text, req.input, grid, scalars, entry)["args"]}
         for i, p in enumerate(params):
             if p["kind"] == "scalar":
@@ -290,6 +300,7 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
     inputs = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     if kernel is not None:
         refs = kernel.reference(problem, inputs)
+    estimate = None
     with tempfile.TemporaryDirectory(prefix="hexopt-bench-") as tmp:
         work = Path(req.keep) if req.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -315,7 +326,6 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
             got, perf = _qemu_run(llvm, args, grid, outputs, req, work, say)
             estimate = _cycle_estimate(llvm, grid, req, say)
     errors, passed = {}, True
-    estimate = None
     for i in outputs:
         if i not in refs:
             continue

@@ -354,7 +354,7 @@ def parameters(func: Any) -> list[dict[str, str]]:
 
 
 def analyze(
-    module: Any, scalars: dict[int, int], grid: tuple[int, int, int], entry: str | None = None
+    module: Any, scalars: dict[int, int | float], grid: tuple[int, int, int], entry: str | None = None
 ) -> dict[int, ArgAccess]:
     """The accesses of every pointer argument of the kernel `entry` (default: the only public function) over
     all programs of `grid`, given the values of its scalar arguments (by argument index)."""
@@ -399,7 +399,7 @@ def extents_task(request: dict[str, Any], emit: Any) -> tuple[dict[str, Any], No
         if request.get("grid"):
             accesses = analyze(
                 module,
-                {int(k): int(v) for k, v in request.get("scalars", {}).items()},
+                {int(k): v for k, v in request.get("scalars", {}).items()},
                 tuple(request["grid"]),
                 out["entry"],
             )  # type: ignore[arg-type]

@@ -19,6 +19,7 @@
  */
 #include "harness.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,20 +78,32 @@ static size_t dtype_bytes(const char *t) {
   return 0;
 }
 
+/* Raw read/write system calls, not stdio: musl's fwrite copies a short buffer into the FILE's buffer with a
+ * memcpy that reads whole words past the end of the data (into the guard page after an output of 24 int32). */
 static void read_file(const char *path, void *buf, size_t n) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
     fail("cannot open", path);
-  if (fread(buf, 1, n, f) != n)
-    fail("file shorter than the tensor", path);
-  fclose(f);
+  for (size_t done = 0; done < n;) {
+    ssize_t got = read(fd, (char *)buf + done, n - done);
+    if (got <= 0)
+      fail("file shorter than the tensor", path);
+    done += (size_t)got;
+  }
+  close(fd);
 }
 
 static void write_file(const char *path, const void *buf, size_t n) {
-  FILE *f = fopen(path, "wb");
-  if (!f || fwrite(buf, 1, n, f) != n)
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0)
     fail("cannot write", path);
-  fclose(f);
+  for (size_t done = 0; done < n;) {
+    ssize_t put = write(fd, (const char *)buf + done, n - done);
+    if (put <= 0)
+      fail("cannot write", path);
+    done += (size_t)put;
+  }
+  close(fd);
 }
 
 /* A ranked descriptor for a dense row-major buffer; the layout follows the index width. */

@@ -21,7 +21,9 @@
 // VEC:           %[[HI:.*]] = vector.transfer_read %{{.*}}[%[[I]], %c32], %{{.*}} {in_bounds = [true]} : tensor<256x64xf32>, vector<32xf32>
 // VEC:           %[[M:.*]] = arith.maxnumf %[[HI]], %[[LO]] : vector<32xf32>
 // VEC:           %[[INIT:.*]] = tensor.extract
-// VEC:           vector.reduction <maxnumf>, %[[M]], %[[INIT]] : vector<32xf32> into f32
+// VEC:           %[[SPLAT:.*]] = vector.broadcast %[[INIT]] : f32 to vector<32xf32>
+// VEC:           %[[J:.*]] = arith.maxnumf %[[M]], %[[SPLAT]] : vector<32xf32>
+// VEC:           vector.reduction <maxnumf>, %[[J]] : vector<32xf32> into f32
 // VEC-NOT:       permutation_map
 // VEC-LABEL: func.func @row_sum_kept(
 func.func @row_max(%s: tensor<256x64xf32>, %init: tensor<256xf32>) -> tensor<256xf32> {

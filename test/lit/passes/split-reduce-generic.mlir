@@ -45,7 +45,7 @@ func.func @max_f16(%x: tensor<1024xf16>, %init: tensor<f16>) -> tensor<f16> {
 }
 
 // Left alone: 100 is not a multiple of 32, 32 is a single vector already, a 2-loop reduction (the seed's
-// row sums), and a body that is not a single combiner.
+// row sums), and a body that reads the accumulator other than in the combining op (acc * acc + x).
 // CHECK-LABEL: func.func @left_alone(
 // CHECK-NOT:     tensor.expand_shape
 // CHECK:         linalg.generic {{.+}} ins(%{{.+}} : tensor<100xf32>)
@@ -77,11 +77,34 @@ func.func @left_alone(%a: tensor<100xf32>, %b: tensor<32xf32>, %c: tensor<64x64x
   %3 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
       ins(%d : tensor<64xf32>) outs(%i : tensor<f32>) {
   ^bb0(%in: f32, %out: f32):
+    %m = arith.mulf %out, %out : f32
+    %s = arith.addf %m, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<f32>
+  return %0, %1, %2, %3 : tensor<f32>, tensor<f32>, tensor<64xf32>, tensor<f32>
+}
+
+// A sum of squares: the x * x before the combining add goes into the partial reduction (layer norm's
+// variance, rms norm).
+// CHECK-LABEL: func.func @sum_of_squares(
+// CHECK:         tensor.expand_shape {{.+}} output_shape [4, 32] : tensor<128xf32> into tensor<4x32xf32>
+// CHECK:         linalg.generic {{.+}} iterator_types = ["reduction", "parallel"]} ins(%{{.+}} : tensor<4x32xf32>) outs(%{{.+}} : tensor<32xf32>)
+// CHECK-NEXT:    ^bb0(%[[Q_IN:.+]]: f32, %[[Q_OUT:.+]]: f32):
+// CHECK-NEXT:      %[[Q_SQ:.+]] = arith.mulf %[[Q_IN]], %[[Q_IN]] : f32
+// CHECK-NEXT:      arith.addf %[[Q_SQ]], %[[Q_OUT]] : f32
+// CHECK:         linalg.generic {{.+}} iterator_types = ["reduction"]} ins(%{{.+}} : tensor<32xf32>)
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      arith.addf
+// CHECK-NEXT:      linalg.yield
+func.func @sum_of_squares(%x: tensor<128xf32>, %init: tensor<f32>) -> tensor<f32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : tensor<128xf32>) outs(%init : tensor<f32>) {
+  ^bb0(%in: f32, %out: f32):
     %m = arith.mulf %in, %in : f32
     %s = arith.addf %m, %out : f32
     linalg.yield %s : f32
   } -> tensor<f32>
-  return %0, %1, %2, %3 : tensor<f32>, tensor<f32>, tensor<64xf32>, tensor<f32>
+  return %r : tensor<f32>
 }
 
 // A reduction into a one-element tensor through (d0) -> (0) is left alone: upstream split_reduction

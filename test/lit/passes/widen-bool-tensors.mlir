@@ -100,12 +100,13 @@ func.func @constant_masks(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32
   return %r, %r2 : tensor<4xf32>, tensor<4xf32>
 }
 
-// The mask is a buffer here (fusion off) and still lowers to the LLVM dialect: it is stored as i8.
+// The mask is a buffer here (fusion off) and still lowers to the LLVM dialect: it is stored as i8 (whole
+// vectors of 128 i8: flatten-elementwise makes each 64 x 64 op one loop of 4096 elements).
 // LLVM-LABEL: llvm.func @where
-// LLVM:       %[[L_Z:.+]] = llvm.zext %{{.+}} : i1 to i8
-// LLVM:       llvm.store %[[L_Z]], %{{.+}} : i8, !llvm.ptr
-// LLVM:       %[[L_B:.+]] = llvm.load %{{.+}} : !llvm.ptr -> i8
-// LLVM:       %[[L_T:.+]] = llvm.trunc %[[L_B]] : i8 to i1
+// LLVM:       %[[L_Z:.+]] = llvm.zext %{{.+}} : vector<128xi1> to vector<128xi8>
+// LLVM:       llvm.store %[[L_Z]], %{{.+}} : vector<128xi8>, !llvm.ptr
+// LLVM:       %[[L_B:.+]] = llvm.load %{{.+}} : !llvm.ptr -> vector<128xi8>
+// LLVM:       %[[L_T:.+]] = llvm.trunc %[[L_B]] : vector<128xi8> to vector<128xi1>
 // LLVM:       llvm.select %[[L_T]]
 
 // Arithmetic on whole i1 tensors is not lowered: a located error, not an abort.
