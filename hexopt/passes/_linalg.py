@@ -60,7 +60,7 @@ def inputs(op: AnyOp) -> list[AnyValue]:
 
 def outputs(op: AnyOp) -> list[AnyValue]:
     """The `outs` (init) operands."""
-    return list(op.operands)[num_inputs(op):]
+    return list(op.operands)[num_inputs(op) :]
 
 
 def body(op: AnyOp) -> AnyOp:
@@ -134,8 +134,9 @@ def interchange(op: AnyOp, order: list[int]) -> None:
     for k, old in enumerate(order):
         new_pos[old] = k
     rename = ir.AffineMap.get(n, 0, [ir.AffineDimExpr.get(new_pos[d]) for d in range(n)])
-    set_indexing_maps(op, [ir.AffineMap.get(n, m.n_symbols, [e.compose(rename) for e in m.results])
-                           for m in indexing_maps(op)])
+    set_indexing_maps(
+        op, [ir.AffineMap.get(n, m.n_symbols, [e.compose(rename) for e in m.results]) for m in indexing_maps(op)]
+    )
     iters = _iterator_attrs(op)
     op.attributes["iterator_types"] = ir.ArrayAttr.get([iters[old] for old in order])
 
@@ -187,3 +188,44 @@ def element_bits(op: AnyOp) -> int:
 def vector_lanes(op: AnyOp, vector_bytes: int) -> int:
     """Elements of `op`'s element type in one vector of `vector_bytes` bytes."""
     return vector_bytes * 8 // element_bits(op)
+
+
+# Combiners upstream split_reduction knows a neutral element for (it fails on anything else).
+REDUCTION_COMBINERS = {
+    "arith.addf",
+    "arith.mulf",
+    "arith.maxnumf",
+    "arith.minnumf",
+    "arith.maximumf",
+    "arith.minimumf",
+    "arith.addi",
+    "arith.muli",
+    "arith.andi",
+    "arith.ori",
+    "arith.xori",
+    "arith.maxsi",
+    "arith.minsi",
+    "arith.maxui",
+    "arith.minui",
+}
+
+
+def reduction_combiner(op: AnyOp) -> AnyOp | None:
+    """The op of a reduction generic's body that combines the accumulator (the output block argument) with
+    a value computed from the inputs, when it is one upstream split_reduction knows; else None.
+
+    The value may be computed by other body ops first (x * x in a sum of squares): upstream clones the whole
+    body into the partial reduction and needs only the combining op to be one it has a neutral element for."""
+    ops = body_ops(op)
+    block = body(op)
+    acc = block.arguments[len(block.arguments) - 1]
+    yielded = ops[-1].operands[0] if len(ops[-1].operands) == 1 else None
+    comb = defining_op(yielded) if yielded is not None else None
+    if comb is None or comb.name not in REDUCTION_COMBINERS or len(comb.operands) != 2:
+        return None
+    if acc not in list(comb.operands) or comb.operands[0] == comb.operands[1]:
+        return None
+    # the accumulator feeds the combining op only
+    if any(use.owner != comb for use in acc.uses):
+        return None
+    return comb

@@ -12,32 +12,6 @@ from . import _linalg as L
 from ._transform import Script, run_on_targets
 from .base import Pass, option, power_of_two
 
-# Combiners upstream split_reduction knows a neutral element for (it fails on anything else).
-_COMBINERS = {"arith.addf", "arith.mulf", "arith.maxnumf", "arith.minnumf", "arith.maximumf", "arith.minimumf",
-              "arith.addi", "arith.muli", "arith.andi", "arith.ori", "arith.xori", "arith.maxsi", "arith.minsi",
-              "arith.maxui", "arith.minui"}
-
-
-def combiner(op: AnyOp) -> AnyOp | None:
-    """The op of a reduction generic's body that combines the accumulator (the output block argument) with
-    a value computed from the inputs, when it is one upstream split_reduction knows; else None.
-
-    The value may be computed by other body ops first (x * x in a sum of squares): upstream clones the whole
-    body into the partial reduction and needs only the combining op to be one it has a neutral element for."""
-    ops = L.body_ops(op)
-    block = L.body(op)
-    acc = block.arguments[len(block.arguments) - 1]
-    yielded = ops[-1].operands[0] if len(ops[-1].operands) == 1 else None
-    comb = L.defining_op(yielded) if yielded is not None else None
-    if comb is None or comb.name not in _COMBINERS or len(comb.operands) != 2:
-        return None
-    if acc not in list(comb.operands) or comb.operands[0] == comb.operands[1]:
-        return None
-    # the accumulator feeds the combining op only
-    if any(use.owner != comb for use in acc.uses):
-        return None
-    return comb
-
 
 def _ratio_rule(value: int) -> str | None:
     """0 or at least 2"""
@@ -72,7 +46,7 @@ class SplitReduceGeneric(Pass):
         ranges, ratio = L.loop_ranges(op), self.ratio_for(op)
         if not ranges or ratio < 2 or ranges[0] <= ratio or ranges[0] % ratio:
             return False
-        return combiner(op) is not None
+        return L.reduction_combiner(op) is not None
 
     def apply(self, module: AnyOp) -> None:
         # the op index keeps keys apart: split_reduction is applied to one op per handle, as before

@@ -10,7 +10,6 @@ from hexopt.ir import AnyMap, AnyOp, ir, walk_ops
 from . import _linalg as L
 from ._transform import Script, run_on_targets
 from .base import Pass, option, power_of_two
-from .split_reduce import combiner
 
 _MARK = "hexopt.virtual_threads"
 
@@ -92,7 +91,7 @@ class FormVirtualThreads(Pass):
         # upstream split_reduction asserts on a map result that is not a loop dimension
         if not all(m.is_projected_permutation for m in L.indexing_maps(op)):
             return False
-        return combiner(op) is not None
+        return L.reduction_combiner(op) is not None
 
     def chunk_sizes(self, op: AnyOp) -> tuple[int, ...] | None:
         """Tile sizes of the forall (0 on every loop but the split one), or None to leave `op` alone."""

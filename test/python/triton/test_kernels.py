@@ -171,12 +171,7 @@ def test_matmul_f16(host):
     check(c, (a.float() @ b.float()), torch.float16)
 
 
-VECTORIZE_255 = ("hexagon-vectorization fails ('Failed to apply named transform sequence') on the reduction of the "
-                 "255 elements after the first, which a combine function without a known identity reduces")
-
-
-@pytest.mark.parametrize("options", [pytest.param({}, marks=pytest.mark.xfail(reason=VECTORIZE_255, strict=True)),
-                                     {"enableVectorization": False}], ids=["default", "no-vectorization"])
+@pytest.mark.parametrize("options", [{}, {"enableVectorization": False}], ids=["default", "no-vectorization"])
 def test_norm_custom_combine(host, options):
     x = torch.rand(256)
     out = torch.zeros(1)
