@@ -154,7 +154,7 @@ def one_vector_sizes(op: AnyOp, vector_bytes: int) -> list[int] | None:
         # Outputs written through different maps (e.g. a row and a column): upstream's vectorizer fails
         # on some of them ("Attempted to vectorize, but failed"); such ops stay scalar.
         return None
-    if L.REDUCTION in L.iterator_kinds(op) and L.reduction_combiner(op) is None:
+    if L.is_generic(op) and L.REDUCTION in L.iterator_kinds(op) and L.reduction_combiner(op) is None:
         # A reduction whose combining op has no neutral element upstream knows (sqrt(acc^2 + x^2)):
         # upstream's vectorizer fails on it; it stays a scalar loop.
         return None
