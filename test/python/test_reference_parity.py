@@ -22,8 +22,10 @@ import reference_lit_parity as parity  # noqa: E402
 
 #: Reached on this branch: claimed RUN lines that pass with the original CHECK lines, and those that pass
 #: with hexopt's documented equivalent setting. Raise them when more pass; never lower them to get green.
-PASSING = 36
-PASSING_WITH_VARIANT = 2
+#: (fast-math-check moved from pass to variant on purpose: expand-vector-min-max's `reduce.fmax` is a vmax
+#: tree where the reference's `reduce.fmaximum` is 31 scalar sfmax; docs/reference-parity.md, reduction-kind.)
+PASSING = 35
+PASSING_WITH_VARIANT = 3
 CLAIMED = 47
 
 
