@@ -24,13 +24,25 @@ class Diagnostic:
     notes: list[Diagnostic] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"message": self.message, "severity": self.severity, "file": self.file, "line": self.line,
-                "col": self.col, "notes": [n.to_json() for n in self.notes]}
+        return {
+            "message": self.message,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "notes": [n.to_json() for n in self.notes],
+        }
 
     @classmethod
     def from_json(cls, d: dict) -> Diagnostic:
-        return cls(d["message"], d.get("severity", "error"), d.get("file"), d.get("line"), d.get("col"),
-                   [cls.from_json(n) for n in d.get("notes", [])])
+        return cls(
+            d["message"],
+            d.get("severity", "error"),
+            d.get("file"),
+            d.get("line"),
+            d.get("col"),
+            [cls.from_json(n) for n in d.get("notes", [])],
+        )
 
 
 def parse_location(text: str) -> tuple[str | None, int | None, int | None]:

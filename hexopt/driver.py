@@ -54,11 +54,22 @@ def diagnostics_of(error: Any, source_name: str) -> list[Diagnostic]:
         sev = severity or str(info.severity).rsplit(".", 1)[-1].lower()
         message = info.message
         if "unregistered dialect" in message:  # MLIR suggests a flag of mlir-opt's that hexopt does not have
-            what = "type" if " type created " in message else "attribute" if " attribute created " in message \
+            what = (
+                "type"
+                if " type created " in message
+                else "attribute"
+                if " attribute created " in message
                 else "operation"
+            )
             message = f"{what} of a dialect hexopt does not know (none of its passes can handle it)"
-        return Diagnostic(message, sev if sev in ("error", "warning", "note", "remark") else "error",
-                          file, line, col, [convert(n, "note") for n in info.notes])
+        return Diagnostic(
+            message,
+            sev if sev in ("error", "warning", "note", "remark") else "error",
+            file,
+            line,
+            col,
+            [convert(n, "note") for n in info.notes],
+        )
 
     for info in getattr(error, "error_diagnostics", []) or []:
         out.append(convert(info, "error"))
@@ -114,8 +125,14 @@ def run_pass(module: Any, spec: PassSpec, verify: bool = True, source_name: str 
                 raise kind(f"pass '{spec.name}' failed", [diag]) from None
             message = f"pass '{spec.name}' failed: {e}"
             where = spec.origin
-            raise kind(message, [Diagnostic(message, "error", where.file, where.line, where.col)
-                                 if where and where.line > 0 else Diagnostic(message)]) from None
+            raise kind(
+                message,
+                [
+                    Diagnostic(message, "error", where.file, where.line, where.col)
+                    if where and where.line > 0
+                    else Diagnostic(message)
+                ],
+            ) from None
         except ir.MLIRError as e:
             raise PassError(f"pass '{spec.name}' failed", diagnostics_of(e, source_name)) from None
         return
@@ -224,14 +241,18 @@ def lower_task(request: dict[str, Any], emit: Callable[..., None]) -> tuple[dict
     source = request.get("source_name", "-")
     with ir.Context() as ctx:
         # Generic-form Triton IR (convert-triton-to-linalg's input) is the one foreign dialect accepted.
-        ctx.allow_unregistered_dialects = bool(request.get("allow_unregistered", False)) or \
-            '"tt.func"()' in request["input_text"]
+        ctx.allow_unregistered_dialects = (
+            bool(request.get("allow_unregistered", False)) or '"tt.func"()' in request["input_text"]
+        )
         module = parse_module(request["input_text"], source, request.get("verify", True))
-        opts = RunOptions(verify=request.get("verify", True),
-                          print_ir_after_all=request.get("print_ir_after_all", False),
-                          print_ir_after=tuple(request.get("print_ir_after", ())),
-                          dump_dir=request.get("dump_dir"), source_name=source,
-                          on_start=lambda i, s: emit({"ev": "start", "i": i, "pass": s.text()}))
+        opts = RunOptions(
+            verify=request.get("verify", True),
+            print_ir_after_all=request.get("print_ir_after_all", False),
+            print_ir_after=tuple(request.get("print_ir_after", ())),
+            dump_dir=request.get("dump_dir"),
+            source_name=source,
+            on_start=lambda i, s: emit({"ev": "start", "i": i, "pass": s.text()}),
+        )
         # A Python exception in a pass (a hexopt bug) goes up to the worker, which reports it with its
         # traceback; the last "start" message names the pass.
         timings = run_pipeline(module, specs, opts)

@@ -70,11 +70,30 @@ transform_interpreter: Any = LazyModule("mlir.dialects.transform.interpreter")
 vector: Any = LazyModule("mlir.dialects.vector")
 
 #: Bare names served from mlir.ir / mlir.passmanager (loading the bindings when imported).
-_IR_NAMES = frozenset({
-    "AffineDimExpr", "AffineMap", "AffineMapAttr", "ArrayAttr", "Attribute", "Block", "Context",
-    "DenseI64ArrayAttr", "FloatAttr", "InsertionPoint", "IntegerAttr", "Location", "MLIRError", "Module",
-    "Operation", "OpView", "StringAttr", "Type", "UnitAttr", "Value",
-})
+_IR_NAMES = frozenset(
+    {
+        "AffineDimExpr",
+        "AffineMap",
+        "AffineMapAttr",
+        "ArrayAttr",
+        "Attribute",
+        "Block",
+        "Context",
+        "DenseI64ArrayAttr",
+        "FloatAttr",
+        "InsertionPoint",
+        "IntegerAttr",
+        "Location",
+        "MLIRError",
+        "Module",
+        "Operation",
+        "OpView",
+        "StringAttr",
+        "Type",
+        "UnitAttr",
+        "Value",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:  # PEP 562: `from hexopt.ir import Context` inside worker code
@@ -137,8 +156,7 @@ def non_llvm_ops(module: Any) -> list[tuple[str, Any]]:
     """(name, location) of every op that is not in the LLVM dialect, the module itself excluded, in walk
     order: what neither translation to LLVM IR nor the JIT can take (both crash on them)."""
     top = module.operation
-    return [(op.name, op.location) for op in
-            walk_ops(top, lambda op: not op.name.startswith("llvm.") and op != top)]
+    return [(op.name, op.location) for op in walk_ops(top, lambda op: not op.name.startswith("llvm.") and op != top)]
 
 
 def top_level_ancestor(op: Any, module: Any) -> Any:

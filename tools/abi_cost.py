@@ -50,10 +50,13 @@ def main() -> int:
         asm = str(translate(lowered, TargetOptions(arch="v73"), "asm"))
         figures = asm_figures(asm)
         est = cycles.estimate(asm, grid=args.grid)
-        row = {"rank": f"i{sig.index_bitwidth}", "instructions": int(figures["instructions"]),
-               "hvx_instructions": int(figures["HVX instructions"]),
-               "packets_static": int(figures["packets (static)"]),
-               "estimated_packets_grid_run": round(est.packets_per_grid_run)}
+        row = {
+            "rank": f"i{sig.index_bitwidth}",
+            "instructions": int(figures["instructions"]),
+            "hvx_instructions": int(figures["HVX instructions"]),
+            "packets_static": int(figures["packets (static)"]),
+            "estimated_packets_grid_run": round(est.packets_per_grid_run),
+        }
         if args.qemu:
             from qemu_profile import default_seed_args, measure
 
@@ -71,8 +74,13 @@ def main() -> int:
     print("| ABI | " + " | ".join(cols) + " |")
     print("| --- |" + " ---: |" * len(cols))
     for name, row in rows.items():
-        print(f"| {name} | " + " | ".join(f"{row[c]:,}" if isinstance(row[c], int) and not isinstance(row[c], bool)
-                                          else str(row[c]) for c in cols) + " |")
+        print(
+            f"| {name} | "
+            + " | ".join(
+                f"{row[c]:,}" if isinstance(row[c], int) and not isinstance(row[c], bool) else str(row[c]) for c in cols
+            )
+            + " |"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
     return 0

@@ -70,8 +70,12 @@ def main() -> int:
     ap.add_argument("--sizes", default="400,3200", help="comma-separated function counts (default 400,3200)")
     ap.add_argument("--runs", type=int, default=3, help="runs per size, interleaved (default 3)")
     ap.add_argument("--pipeline", default="hexagon", help="a shipped pipeline name or builtin.module(...) text")
-    ap.add_argument("--max-ratio", type=float, default=1.25,
-                    help="exit 1 if CPU time per function grows more than this from the first size to the last")
+    ap.add_argument(
+        "--max-ratio",
+        type=float,
+        default=1.25,
+        help="exit 1 if CPU time per function grows more than this from the first size to the last",
+    )
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     hexopt = [sys.executable, "-m", "hexopt", "run"]
@@ -99,8 +103,10 @@ def main() -> int:
     first, last = sizes[0], sizes[-1]
     wall_ratio = per_fn[last][0] / per_fn[first][0]
     cpu_ratio = per_fn[last][1] / per_fn[first][1]
-    print(f"growth of time per function from {first} to {last} functions: "
-          f"{wall_ratio:.2f}x wall, {cpu_ratio:.2f}x cpu (target <= {args.max_ratio}x)")
+    print(
+        f"growth of time per function from {first} to {last} functions: "
+        f"{wall_ratio:.2f}x wall, {cpu_ratio:.2f}x cpu (target <= {args.max_ratio}x)"
+    )
     return 0 if cpu_ratio <= args.max_ratio else 1
 
 

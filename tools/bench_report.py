@@ -44,8 +44,8 @@ def generate(copies: int) -> str:
     lines = SEED.read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("module"))
     end = max(i for i, line in enumerate(lines) if line == "}")
-    body = "\n".join(lines[start + 1:end])
-    out = lines[:start + 1]
+    body = "\n".join(lines[start + 1 : end])
+    out = lines[: start + 1]
     for k in range(copies):
         out.append(re.sub(r"@attention_fwd_kernel\b", f"@attention_fwd_kernel_{k}", body))
     out.append("}")
@@ -53,16 +53,17 @@ def generate(copies: int) -> str:
 
 
 def measure_open(hc, report: Path, runs: int) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"open": [], "last stage": [], "side by side": [], "search": [],
-                                     "vs input": []}
+    times: dict[str, list[float]] = {"open": [], "last stage": [], "side by side": [], "search": [], "vs input": []}
     for _ in range(runs):
         with hc.Chromium(width=1500, height=950) as c:
             times["open"].append(c.open(hc.file_url(str(report))))
             last = c.eval("hexoptReport.stages.length - 1")
             t = time.monotonic()
             c.key("End")
-            c.wait_for(f"document.documentElement.dataset.stage === '{last}' && "
-                       "document.querySelectorAll('#viewer .r').length > 0")
+            c.wait_for(
+                f"document.documentElement.dataset.stage === '{last}' && "
+                "document.querySelectorAll('#viewer .r').length > 0"
+            )
             times["last stage"].append(time.monotonic() - t)
             t = time.monotonic()
             c.key("s")
@@ -78,8 +79,10 @@ def measure_open(hc, report: Path, runs: int) -> dict[str, list[float]]:
             t = time.monotonic()  # "compared with" the input: a diff computed in the page
             c.key("Escape")
             c.key("d")
-            c.eval("(() => { const s = document.getElementById('base'); s.value = '0';"
-                   " s.dispatchEvent(new Event('change')); })()")
+            c.eval(
+                "(() => { const s = document.getElementById('base'); s.value = '0';"
+                " s.dispatchEvent(new Event('change')); })()"
+            )
             c.wait_for("document.getElementById('view-info').textContent.includes('against #0')")
             times["vs input"].append(time.monotonic() - t)
             errors = c.errors()
@@ -102,8 +105,21 @@ def main() -> None:
     src.write_text(generate(copies))
     report, dump = work / "big.html", work / "dump"
     t = time.monotonic()
-    subprocess.run([sys.executable, "-m", "hexopt", "run", "hexagon", str(src), "--dump-dir", str(dump),
-                    "-o", str(work / "big.out.mlir")], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hexopt",
+            "run",
+            "hexagon",
+            str(src),
+            "--dump-dir",
+            str(dump),
+            "-o",
+            str(work / "big.out.mlir"),
+        ],
+        check=True,
+    )
     run_s = time.monotonic() - t
 
     from hexopt.pipeline import load_pipeline
@@ -116,21 +132,36 @@ def main() -> None:
     sizes = [len(s.lines or ()) for s in rep.stages]
     total_lines = sum(sizes)
     dump_bytes = sum(p.stat().st_size for p in dump.iterdir())
-    print(f"module: {copies} copies of the seed kernel; input {sizes[0]} lines, largest stage {max(sizes)} lines, "
-          f"{len(sizes)} stages, {total_lines} lines in all ({dump_bytes / 1e6:.1f} MB of dumps)")
-    print(f"hexopt run hexagon --dump-dir: {run_s:.1f} s; report build + render + write: {build_s:.1f} s; "
-          f"report {report.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"module: {copies} copies of the seed kernel; input {sizes[0]} lines, largest stage {max(sizes)} lines, "
+        f"{len(sizes)} stages, {total_lines} lines in all ({dump_bytes / 1e6:.1f} MB of dumps)"
+    )
+    print(
+        f"hexopt run hexagon --dump-dir: {run_s:.1f} s; report build + render + write: {build_s:.1f} s; "
+        f"report {report.stat().st_size / 1e6:.1f} MB"
+    )
     hc = _chromium()
     if hc.find_chromium() is None:
         print("chromium is not installed: no browser figures")
         return
     times = measure_open(hc, report, args.runs)
     for name, values in times.items():
-        print(f"chromium {name:<13} median {statistics.median(values):.2f} s  "
-              f"(runs: {', '.join(f'{v:.2f}' for v in values)})")
-    print(json.dumps({"copies": copies, "largest_stage_lines": max(sizes), "stages": len(sizes),
-                      "report_mb": round(report.stat().st_size / 1e6, 2), "build_s": round(build_s, 2),
-                      **{k: round(statistics.median(v), 3) for k, v in times.items()}}))
+        print(
+            f"chromium {name:<13} median {statistics.median(values):.2f} s  "
+            f"(runs: {', '.join(f'{v:.2f}' for v in values)})"
+        )
+    print(
+        json.dumps(
+            {
+                "copies": copies,
+                "largest_stage_lines": max(sizes),
+                "stages": len(sizes),
+                "report_mb": round(report.stat().st_size / 1e6, 2),
+                "build_s": round(build_s, 2),
+                **{k: round(statistics.median(v), 3) for k, v in times.items()},
+            }
+        )
+    )
     if not args.work:
         import shutil
 

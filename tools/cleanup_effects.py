@@ -22,17 +22,42 @@ INPUTS = ROOT / "test" / "lit" / "passes" / "Inputs"
 
 #: (what, kernel, the options switched off for the "off" build, extra --set for both)
 CASES = [
-    ("punt-buffer + rvo: two input blocks, one output block", ROOT / "test" / "mlir" / "abi_scale_add.mlir",
-     {"punt-buffer": "false", "rvo": "false"}, {"multi-threading": "false"}),
-    ("expand-bool-vec: (x > 0).to(f32) + y", INPUTS / "mask-to-float.mlir", {"expand-bool-vec": "false"},
-     {"multi-threading": "false"}),
-    ("hoist-scalar-ops: x * rsqrt(mean(x*x) + eps) * w", INPUTS / "row-rms.mlir", {"hoist-scalar-ops": "false"},
-     {"multi-threading": "false"}),
-    ("broadcast-div-to-mul: x / colsum(x)[None, :]", INPUTS / "column-divide.mlir", {"reciprocal-division": "false"},
-     {"multi-threading": "false"}),
-    ("all of them on the seed (flash attention, 4 threads)", ROOT / "test" / "mlir" / "flash_attention.mlir",
-     {"punt-buffer": "false", "rvo": "false", "expand-bool-vec": "false", "hoist-scalar-ops": "false",
-      "erase-unused-operands": "false"}, {}),
+    (
+        "punt-buffer + rvo: two input blocks, one output block",
+        ROOT / "test" / "mlir" / "abi_scale_add.mlir",
+        {"punt-buffer": "false", "rvo": "false"},
+        {"multi-threading": "false"},
+    ),
+    (
+        "expand-bool-vec: (x > 0).to(f32) + y",
+        INPUTS / "mask-to-float.mlir",
+        {"expand-bool-vec": "false"},
+        {"multi-threading": "false"},
+    ),
+    (
+        "hoist-scalar-ops: x * rsqrt(mean(x*x) + eps) * w",
+        INPUTS / "row-rms.mlir",
+        {"hoist-scalar-ops": "false"},
+        {"multi-threading": "false"},
+    ),
+    (
+        "broadcast-div-to-mul: x / colsum(x)[None, :]",
+        INPUTS / "column-divide.mlir",
+        {"reciprocal-division": "false"},
+        {"multi-threading": "false"},
+    ),
+    (
+        "all of them on the seed (flash attention, 4 threads)",
+        ROOT / "test" / "mlir" / "flash_attention.mlir",
+        {
+            "punt-buffer": "false",
+            "rvo": "false",
+            "expand-bool-vec": "false",
+            "hoist-scalar-ops": "false",
+            "erase-unused-operands": "false",
+        },
+        {},
+    ),
 ]
 
 
@@ -45,9 +70,13 @@ def figures(text: str, sets: dict[str, str]) -> dict[str, float]:
     asm = str(translate(lower(text, "hexagon", sets), TargetOptions(arch="v73"), "asm"))
     f = asm_figures(asm)
     est = cycles.estimate(asm, grid=1)
-    return {"instructions": int(f["instructions"]), "packets_static": int(f["packets (static)"]),
-            "memcpy": len(re.findall(r"\bcall memcpy\b", asm)), "malloc": len(re.findall(r"\bcall malloc\b", asm)),
-            "packets_per_call": round(est.packets_per_call)}
+    return {
+        "instructions": int(f["instructions"]),
+        "packets_static": int(f["packets (static)"]),
+        "memcpy": len(re.findall(r"\bcall memcpy\b", asm)),
+        "malloc": len(re.findall(r"\bcall malloc\b", asm)),
+        "packets_per_call": round(est.packets_per_call),
+    }
 
 
 def main() -> int:
@@ -62,8 +91,11 @@ def main() -> int:
         for build, sets in (("on", dict(extra)), ("off", {**extra, **off})):
             f = figures(text, sets)
             rows.append({"case": what, "build": build, **f})
-            print(f"| {what} | {build} | {f['instructions']:,} | {f['packets_static']:,} | {f['memcpy']} | "
-                  f"{f['malloc']} | {f['packets_per_call']:,} |", flush=True)
+            print(
+                f"| {what} | {build} | {f['instructions']:,} | {f['packets_static']:,} | {f['memcpy']} | "
+                f"{f['malloc']} | {f['packets_per_call']:,} |",
+                flush=True,
+            )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
     return 0

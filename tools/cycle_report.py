@@ -33,13 +33,22 @@ DEFAULT = {
 }
 # random arguments for the qemu runs, per kernel (grid programs' worth of data)
 ARGS = {
-    "flash_attention": lambda rng, g: [0, *(rng.random((1, 1, 1024, 64), dtype=np.float32) for _ in range(3)),
-                                       np.zeros((1, 1, 1024, 64), np.float32)],
-    "scale_add": lambda rng, g: [rng.random(4096 * g, dtype=np.float32), rng.random(4096 * g, dtype=np.float32),
-                                 np.zeros(4096 * g, np.float32)],
+    "flash_attention": lambda rng, g: [
+        0,
+        *(rng.random((1, 1, 1024, 64), dtype=np.float32) for _ in range(3)),
+        np.zeros((1, 1, 1024, 64), np.float32),
+    ],
+    "scale_add": lambda rng, g: [
+        rng.random(4096 * g, dtype=np.float32),
+        rng.random(4096 * g, dtype=np.float32),
+        np.zeros(4096 * g, np.float32),
+    ],
     "row_sum": lambda rng, g: [rng.random((128 * g, 512), dtype=np.float32), np.zeros(128 * g, np.float32)],
-    "matmul": lambda rng, g: [rng.random((64 * g, 128), dtype=np.float32), rng.random((128, 96), dtype=np.float32),
-                              np.zeros((64 * g, 96), np.float32)],
+    "matmul": lambda rng, g: [
+        rng.random((64 * g, 128), dtype=np.float32),
+        rng.random((128, 96), dtype=np.float32),
+        np.zeros((64 * g, 96), np.float32),
+    ],
 }
 
 
@@ -65,8 +74,12 @@ def main() -> None:
         t0 = time.perf_counter()
         asm = translate(lowered, TargetOptions(arch=args.arch), "asm")
         est = cycles.estimate(asm, grid=grid, threads=4, arch=args.arch)  # type: ignore[arg-type]
-        row: dict = {"grid": grid, "hvx": est.to_json(), "seconds": time.perf_counter() - t0,
-                     "per_thread": {n: est.packets_per_thread(n) for n in (1, 2, 4)}}
+        row: dict = {
+            "grid": grid,
+            "hvx": est.to_json(),
+            "seconds": time.perf_counter() - t0,
+            "per_thread": {n: est.packets_per_thread(n) for n in (1, 2, 4)},
+        }
         if args.qemu and name in ARGS:
             import qemu_profile
 
@@ -75,22 +88,30 @@ def main() -> None:
                 m, obj, _ = qemu_profile.measure(lowered, kargs, grid, Path(d), arch=args.arch)
                 off = cycles.estimate(cycles.disassemble(str(obj)), grid=grid, arch=args.arch)
             own = sum(m.packets_by_function.values())
-            row["qemu"] = {"own_measured": own, "own_estimate": off.own_packets_per_grid_run,
-                           "grid_run_measured": m.packets_grid_run, "grid_run_estimate": off.packets_per_grid_run,
-                           "passed": m.passed}
+            row["qemu"] = {
+                "own_measured": own,
+                "own_estimate": off.own_packets_per_grid_run,
+                "grid_run_measured": m.packets_grid_run,
+                "grid_run_estimate": off.packets_per_grid_run,
+                "passed": m.passed,
+            }
         report[name] = row
 
     print(f"HVX build ({args.arch}, 128-byte HVX), estimated per grid run:\n")
-    print("| kernel | grid | packets / grid run | own code | per thread, 1 / 2 / 4 HVX contexts | roofline "
-          "(bound) | estimate / roofline (own code) |")
+    print(
+        "| kernel | grid | packets / grid run | own code | per thread, 1 / 2 / 4 HVX contexts | roofline "
+        "(bound) | estimate / roofline (own code) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, row in report.items():
         h = row["hvx"]
         pt = " / ".join(f"{row['per_thread'][n]:,.0f}" for n in (1, 2, 4))
         roof = h["roofline"]
         ratio = f"{roof['ratio']:.2f} ({roof['own_code_ratio']:.2f})" if roof["ratio"] else "-"
-        print(f"| {name} | {row['grid']} | {h['packets_per_grid_run']:,.0f} | {h['own_packets_per_grid_run']:,.0f} | "
-              f"{pt} | {roof['packets']:,.0f} ({roof['bound']}) | {ratio} |")
+        print(
+            f"| {name} | {row['grid']} | {h['packets_per_grid_run']:,.0f} | {h['own_packets_per_grid_run']:,.0f} | "
+            f"{pt} | {roof['packets']:,.0f} ({roof['bound']}) | {ratio} |"
+        )
     if args.qemu:
         print("\nHVX-float-off build, estimate vs qemu-hexagon (one grid run):\n")
         print("| kernel | grid | own code: qemu | estimate | ratio | grid run: qemu | estimate | ratio |")
@@ -99,9 +120,11 @@ def main() -> None:
             q = row.get("qemu")
             if not q:
                 continue
-            print(f"| {name} | {row['grid']} | {q['own_measured']:,.0f} | {q['own_estimate']:,.0f} | "
-                  f"{q['own_estimate'] / q['own_measured']:.4f} | {q['grid_run_measured']:,} | "
-                  f"{q['grid_run_estimate']:,.0f} | {q['grid_run_estimate'] / q['grid_run_measured']:.4f} |")
+            print(
+                f"| {name} | {row['grid']} | {q['own_measured']:,.0f} | {q['own_estimate']:,.0f} | "
+                f"{q['own_estimate'] / q['own_measured']:.4f} | {q['grid_run_measured']:,} | "
+                f"{q['grid_run_estimate']:,.0f} | {q['grid_run_estimate'] / q['grid_run_measured']:.4f} |"
+            )
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n")
 

@@ -35,24 +35,32 @@ def _lawson(a: np.ndarray, y: np.ndarray, iterations: int = 200) -> np.ndarray:
     return best[1]
 
 
-def fit(target: Fn, lo: float, hi: float, powers: list[int], scale: Fn | None = None, base: Fn | None = None,
-        points: int = 6000) -> tuple[list[float], float]:
+def fit(
+    target: Fn,
+    lo: float,
+    hi: float,
+    powers: list[int],
+    scale: Fn | None = None,
+    base: Fn | None = None,
+    points: int = 6000,
+) -> tuple[list[float], float]:
     """f32 coefficients c with target(x) ~ base(x) + sum c_i x^powers[i] on [lo, hi], minimizing the max of
     |error| / scale(x); returns (coefficients, max scaled error with the f32 coefficients)."""
     k = np.arange(points)
-    x = np.concatenate([(lo + hi) / 2 + (hi - lo) / 2 * np.cos(np.pi * (k + 0.5) / points),
-                        np.linspace(lo, hi, points)])
+    x = np.concatenate(
+        [(lo + hi) / 2 + (hi - lo) / 2 * np.cos(np.pi * (k + 0.5) / points), np.linspace(lo, hi, points)]
+    )
     t = target(x)
     b = base(x) if base else np.zeros_like(x)
     s = scale(x) if scale else np.ones_like(x)
     fixed: dict[int, float] = {}
     for p in powers:
         free = [q for q in powers if q not in fixed]
-        known = sum((c * x ** q for q, c in fixed.items()), np.zeros_like(x))
-        a = np.stack([x ** q for q in free], 1) / s[:, None]
+        known = sum((c * x**q for q, c in fixed.items()), np.zeros_like(x))
+        a = np.stack([x**q for q in free], 1) / s[:, None]
         c = _lawson(a, (t - b - known) / s)
         fixed[p] = float(np.float32(c[free.index(p)]))
-    approx = b + sum(fixed[q] * x ** q for q in powers)
+    approx = b + sum(fixed[q] * x**q for q in powers)
     return [fixed[q] for q in powers], float(np.abs((approx - t) / s).max())
 
 
@@ -65,18 +73,17 @@ def _rel(f: Fn) -> Fn:
 
 FITS: dict[str, Callable[[], tuple[list[float], float]]] = {
     # expm1(r) = r + c2 r^2 + ... + c6 r^6 on [-ln2/2, ln2/2], relative
-    "expm1": lambda: fit(np.expm1, -math.log(2) / 2, math.log(2) / 2, [2, 3, 4, 5, 6], _rel(np.expm1),
-                         lambda x: x),
+    "expm1": lambda: fit(np.expm1, -math.log(2) / 2, math.log(2) / 2, [2, 3, 4, 5, 6], _rel(np.expm1), lambda x: x),
     # log1p(f) = f - f^2/2 + c3 f^3 + ... + c10 f^10 on [sqrt(1/2) - 1, sqrt(2) - 1], relative
-    "log1p": lambda: fit(np.log1p, math.sqrt(0.5) - 1, math.sqrt(2) - 1, list(range(3, 11)), _rel(np.log1p),
-                         lambda x: x - x * x / 2),
+    "log1p": lambda: fit(
+        np.log1p, math.sqrt(0.5) - 1, math.sqrt(2) - 1, list(range(3, 11)), _rel(np.log1p), lambda x: x - x * x / 2
+    ),
     # tanh(a) = a + c3 a^3 + ... + c15 a^15 on [0, 0.75], relative
     "tanh": lambda: fit(np.tanh, 1e-6, 0.75, [3, 5, 7, 9, 11, 13, 15], _rel(np.tanh), lambda x: x),
     # erf(a) = a + c1 a + c3 a^3 + ... + c13 a^13 on [0, 1], relative
     "erf_small": lambda: fit(_erf, 1e-6, 1.0, [1, 3, 5, 7, 9, 11, 13], _rel(_erf), lambda x: x),
     # erfc(a) = exp(-a^2) * (c0 + c1 a + ... + c9 a^9) on [1, 4], absolute error of erfc
-    "erfc": lambda: fit(lambda x: (1 - _erf(x)) * np.exp(x * x), 1.0, 4.0, list(range(10)),
-                        lambda x: np.exp(x * x)),
+    "erfc": lambda: fit(lambda x: (1 - _erf(x)) * np.exp(x * x), 1.0, 4.0, list(range(10)), lambda x: np.exp(x * x)),
     # sin(r) = r + c3 r^3 + ... + c9 r^9 on [0, pi/4], relative
     "sin": lambda: fit(np.sin, 1e-6, math.pi / 4, [3, 5, 7, 9], _rel(np.sin), lambda x: x),
     # cos(r) = 1 - r^2/2 + c4 r^4 + ... + c10 r^10 on [0, pi/4], relative

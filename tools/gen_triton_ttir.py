@@ -34,33 +34,55 @@ SPECS: dict[str, tuple[str, str, str]] = {
         "test/python/triton/flash_attention.py:attention_fwd_kernel",
         f"pid1=i32:16,Q={P16},K={P16},V={P16},Out={P16}",
         "sm_scale=0.5,H=1,N_CTX=1024,BLOCK_M=256,BLOCK_DMODEL=64,BLOCK_N=64,STAGE=1,stride_0=65536,"
-        "stride_1=65536,stride_2=64,stride_3=1"),
+        "stride_1=65536,stride_2=64,stride_3=1",
+    ),
     "vadd": (f"{KERNELS}:vadd_kernel", f"a_ptr={P16},b_ptr={P16},c_ptr={P16}", "BLOCK=1024"),
     "vadd_masked": (f"{KERNELS}:vadd_masked_kernel", f"a_ptr={P16},b_ptr={P16},c_ptr={P16},n=i32", "BLOCK=256"),
-    "vadd_2d_block_ptr": (f"{KERNELS}:vadd_2d_block_ptr_kernel", f"a_ptr={P16},b_ptr={P16},c_ptr={P16}",
-                          "ROWS=64,COLS=128,BLOCK_R=32,BLOCK_C=64"),
-    "vdiv_2d": (f"{KERNELS}:vdiv_2d_kernel", f"a_ptr={P16},b_ptr={P16},c_ptr={P16},rows=i32,cols=i32,"
-                "stride_row=i32", "BLOCK_R=32,BLOCK_C=64"),
+    "vadd_2d_block_ptr": (
+        f"{KERNELS}:vadd_2d_block_ptr_kernel",
+        f"a_ptr={P16},b_ptr={P16},c_ptr={P16}",
+        "ROWS=64,COLS=128,BLOCK_R=32,BLOCK_C=64",
+    ),
+    "vdiv_2d": (
+        f"{KERNELS}:vdiv_2d_kernel",
+        f"a_ptr={P16},b_ptr={P16},c_ptr={P16},rows=i32,cols=i32,stride_row=i32",
+        "BLOCK_R=32,BLOCK_C=64",
+    ),
     "gelu_f16": (f"{KERNELS}:gelu_kernel", "x_ptr=*fp16:16,y_ptr=*fp16:16", "BLOCK=1024"),
-    "layer_norm": (f"{KERNELS}:layer_norm_kernel", f"x_ptr={P16},y_ptr={P16},w_ptr={P16},b_ptr={P16},"
-                   f"mean_ptr={P16},rstd_ptr={P16},n_rows=i32,n_cols=i32,eps=fp32", "BLOCK=128"),
+    "layer_norm": (
+        f"{KERNELS}:layer_norm_kernel",
+        f"x_ptr={P16},y_ptr={P16},w_ptr={P16},b_ptr={P16},mean_ptr={P16},rstd_ptr={P16},n_rows=i32,n_cols=i32,eps=fp32",
+        "BLOCK=128",
+    ),
     "softmax": (f"{KERNELS}:softmax_kernel", f"x_ptr={P16},y_ptr={P16},n_cols=i32", "BLOCK=128"),
     "softmax_rows": (f"{KERNELS}:softmax_rows_kernel", f"x_ptr={P16},y_ptr={P16}", "ROWS_PER_PROGRAM=16,N_COLS=128"),
     "online_softmax": (f"{KERNELS}:online_softmax_kernel", f"x_ptr={P16},y_ptr={P16}", "N_COLS=512,BLOCK=128"),
     "norm": (f"{KERNELS}:norm_kernel", f"x_ptr={P16},out_ptr={P16}", "BLOCK=256"),
-    "matmul": (f"{KERNELS}:matmul_kernel", "a_ptr=*fp16:16,b_ptr=*fp16:16,c_ptr=*fp16:16",
-               "M=64,N=64,K=64,BLOCK_M=32,BLOCK_N=32,BLOCK_K=32"),
+    "matmul": (
+        f"{KERNELS}:matmul_kernel",
+        "a_ptr=*fp16:16,b_ptr=*fp16:16,c_ptr=*fp16:16",
+        "M=64,N=64,K=64,BLOCK_M=32,BLOCK_N=32,BLOCK_K=32",
+    ),
     "sum": (f"{KERNELS}:sum_kernel", f"x_ptr={P16},out_ptr={P16},n=i32", "BLOCK=1024"),
     "grid_3d": (f"{KERNELS}:grid_3d_kernel", "out_ptr=*i32:16", ""),
-    "libdevice": (f"{KERNELS}:libdevice_kernel", f"x_ptr={P16},rsqrt_ptr={P16},tanh_ptr={P16},sigmoid_ptr={P16}",
-                  "BLOCK=1024"),
+    "libdevice": (
+        f"{KERNELS}:libdevice_kernel",
+        f"x_ptr={P16},rsqrt_ptr={P16},tanh_ptr={P16},sigmoid_ptr={P16}",
+        "BLOCK=1024",
+    ),
     "rope": (f"{KERNELS}:rope_kernel", f"x_ptr={P16},y_ptr={P16},base=fp32", "SEQ=8,DIM=32"),
-    "gather": ("test/python/triton/unsupported.py:gather_kernel", f"x_ptr={P16},idx_ptr=*i32:16,out_ptr={P16}",
-               "BLOCK=64"),
+    "gather": (
+        "test/python/triton/unsupported.py:gather_kernel",
+        f"x_ptr={P16},idx_ptr=*i32:16,out_ptr={P16}",
+        "BLOCK=64",
+    ),
     "atomic": ("test/python/triton/unsupported.py:atomic_kernel", f"x_ptr={P16},out_ptr={P16}", "BLOCK=64"),
     "even_mask": ("test/python/triton/unsupported.py:even_mask_kernel", f"x_ptr={P16},out_ptr={P16}", "BLOCK=64"),
-    "select_pointer": ("test/python/triton/unsupported.py:select_pointer_kernel",
-                       f"x_ptr={P16},y_ptr={P16},out_ptr={P16},flag=i32", "BLOCK=64"),
+    "select_pointer": (
+        "test/python/triton/unsupported.py:select_pointer_kernel",
+        f"x_ptr={P16},y_ptr={P16},out_ptr={P16},flag=i32",
+        "BLOCK=64",
+    ),
 }
 
 
@@ -69,8 +91,11 @@ SPECS_37: dict[str, tuple[str, str, str]] = {
     "attention_fwd_kernel.tt37": SPECS["attention_fwd_kernel"],
     "vadd_2d_block_ptr.tt37": SPECS["vadd_2d_block_ptr"],
     "online_softmax.tt37": SPECS["online_softmax"],
-    "block_ptr_boundary.tt37": (f"{KERNELS}:vadd_block_ptr_boundary_kernel", f"a_ptr={P16},c_ptr={P16},rows=i32,"
-                                "cols=i32", "BLOCK_R=32,BLOCK_C=64"),
+    "block_ptr_boundary.tt37": (
+        f"{KERNELS}:vadd_block_ptr_boundary_kernel",
+        f"a_ptr={P16},c_ptr={P16},rows=i32,cols=i32",
+        "BLOCK_R=32,BLOCK_C=64",
+    ),
 }
 
 
@@ -81,11 +106,22 @@ def generate_with(python: str, name: str) -> str:
     spec, signature, constexprs = SPECS_37[name]
     file, _, kernel = spec.rpartition(":")
     sig, attrs = parse_signature([signature])
-    request = {"file": str(ROOT / file), "kernel": kernel, "signature": sig, "attrs": attrs,
-               "constexprs": dict(_pairs([constexprs], "--constexpr")) if constexprs else {}}
+    request = {
+        "file": str(ROOT / file),
+        "kernel": kernel,
+        "signature": sig,
+        "attrs": attrs,
+        "constexprs": dict(_pairs([constexprs], "--constexpr")) if constexprs else {},
+    }
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([python, "-m", "hexopt.triton.child"], input=json.dumps(request), capture_output=True,
-                          text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [python, "-m", "hexopt.triton.child"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     reply = json.loads(proc.stdout or "{}")
     if "ttir" not in reply:
         raise SystemExit(f"{name}: {reply.get('error') or proc.stderr}")

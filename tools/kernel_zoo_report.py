@@ -36,9 +36,37 @@ ZOO = ROOT / "test" / "mlir" / "zoo"
 HEXOPT = [sys.executable, "-m", "hexopt"]
 
 #: libm functions LLVM calls for scalarized math (with and without the f suffix)
-LIBM = {f"{n}{s}" for n in ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "tanh", "erf", "sqrt", "sin",
-                            "cos", "tan", "atan", "atan2", "pow", "floor", "ceil", "round", "trunc", "fmod",
-                            "fmax", "fmin", "rint", "nearbyint") for s in ("", "f")}
+LIBM = {
+    f"{n}{s}"
+    for n in (
+        "exp",
+        "exp2",
+        "expm1",
+        "log",
+        "log2",
+        "log10",
+        "log1p",
+        "tanh",
+        "erf",
+        "sqrt",
+        "sin",
+        "cos",
+        "tan",
+        "atan",
+        "atan2",
+        "pow",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "fmod",
+        "fmax",
+        "fmin",
+        "rint",
+        "nearbyint",
+    )
+    for s in ("", "f")
+}
 CONVERSIONS = {"__extendhfsf2", "__truncsfhf2", "__truncdfhf2", "__extendbfsf2", "__truncsfbf2"}
 _CALL = re.compile(r"\bcall\s+([\w.$@]+)")
 _HVX = re.compile(r"\b(?:v\d+(?::\d+)?|vmemu?|q[0-3])\b")
@@ -104,8 +132,16 @@ def static(name: str, spec: dict[str, Any], work: Path, sets: list[str]) -> dict
 
 
 def numerics(name: str, spec: dict[str, Any], target: str, sets: list[str]) -> dict[str, Any]:
-    argv = HEXOPT + ["bench", str(ZOO / f"{name}.mlir"), "--target", target, "--iterations", "1",
-                     "--grid", ",".join(map(str, spec["grid"]))]
+    argv = HEXOPT + [
+        "bench",
+        str(ZOO / f"{name}.mlir"),
+        "--target",
+        target,
+        "--iterations",
+        "1",
+        "--grid",
+        ",".join(map(str, spec["grid"])),
+    ]
     for i, v in spec["args"].items():
         argv += ["--arg", f"{i}={v}"]
     for s in sets:
@@ -133,20 +169,26 @@ def _err(r: dict[str, Any] | None) -> str:
 
 
 def table(results: dict[str, dict[str, Any]], zoo: dict[str, dict[str, Any]]) -> str:
-    rows = ["| kernel | kind | dtype | lowers | HVX instructions (v73) | scalar float | libm / conversion calls "
-            "| packets (cycle model) | max error host | max error qemu |",
-            "| --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |"]
+    rows = [
+        "| kernel | kind | dtype | lowers | HVX instructions (v73) | scalar float | libm / conversion calls "
+        "| packets (cycle model) | max error host | max error qemu |",
+        "| --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
     for name, r in results.items():
         s = r["static"]
         if not s.get("lowers") and "hvx" not in s:
-            rows.append(f"| {name} | {zoo[name]['kind']} | {zoo[name]['dtype']} | no: {s.get('error', '')} "
-                        "| - | - | - | - | - | - |")
+            rows.append(
+                f"| {name} | {zoo[name]['kind']} | {zoo[name]['dtype']} | no: {s.get('error', '')} "
+                "| - | - | - | - | - | - |"
+            )
             continue
         calls = _calls({**s["libm_calls"], **s["conversion_calls"]})
         packets = f"{s['packets']:,.0f}" if s.get("packets") is not None else "-"
-        rows.append(f"| {name} | {zoo[name]['kind']} | {zoo[name]['dtype']} | {'yes' if s['lowers'] else 'no'} "
-                    f"| {s['hvx']} | {s['scalar_float']} | {calls} | {packets} | {_err(r.get('host'))} "
-                    f"| {_err(r.get('hexagon'))} |")
+        rows.append(
+            f"| {name} | {zoo[name]['kind']} | {zoo[name]['dtype']} | {'yes' if s['lowers'] else 'no'} "
+            f"| {s['hvx']} | {s['scalar_float']} | {calls} | {packets} | {_err(r.get('host'))} "
+            f"| {_err(r.get('hexagon'))} |"
+        )
     return "\n".join(rows)
 
 
@@ -155,8 +197,14 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help="zoo kernels (default: all)")
     parser.add_argument("--numerics", action="store_true", help="also run hexopt bench on the host and under qemu")
     parser.add_argument("--host-only", action="store_true", help="with --numerics: only the host")
-    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="K=V",
-                        help="a pipeline option for every run (e.g. multi-threading=false)")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a pipeline option for every run (e.g. multi-threading=false)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write the raw figures here")
     args = parser.parse_args()
     zoo = load_zoo()

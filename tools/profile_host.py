@@ -48,9 +48,26 @@ def build(work: Path, sets: dict[str, str]) -> Path:
     stub = work / "stub.c"
     stub.write_text(hexagon.call_stub(abi.parse_signature(lowered.read_text())))
     exe = work / "kernel.exe"
-    subprocess.run(["gcc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-DHX_INDEX_BITS=64", "-I", str(RUNTIME), str(stub),
-                    str(RUNTIME / "harness.c"), str(RUNTIME / "async_runtime.c"), str(obj), "-lpthread", "-lm",
-                    "-o", str(exe)], check=True)
+    subprocess.run(
+        [
+            "gcc",
+            "-O2",
+            "-std=c11",
+            "-D_GNU_SOURCE",
+            "-DHX_INDEX_BITS=64",
+            "-I",
+            str(RUNTIME),
+            str(stub),
+            str(RUNTIME / "harness.c"),
+            str(RUNTIME / "async_runtime.c"),
+            str(obj),
+            "-lpthread",
+            "-lm",
+            "-o",
+            str(exe),
+        ],
+        check=True,
+    )
     return exe
 
 
@@ -70,8 +87,9 @@ def write_spec(work: Path, iterations: int) -> Path:
 
 def hot_windows(perf_data: Path, exe: Path, symbol: str, top: int) -> list[tuple[int, float, str]]:
     """(address, percent of all samples, instruction mix) of the hottest 256-byte windows of `symbol`."""
-    text = subprocess.run(["perf", "annotate", "-i", str(perf_data), "--stdio", "-s", symbol], capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["perf", "annotate", "-i", str(perf_data), "--stdio", "-s", symbol], capture_output=True, text=True
+    ).stdout
     windows: dict[int, float] = {}
     mix: dict[int, Counter] = {}
     for line in text.splitlines():
@@ -102,12 +120,16 @@ def main() -> None:
         exe = build(work, sets)
         spec = write_spec(work, args.iterations)
         data = work / "perf.data"
-        run = subprocess.run(["perf", "record", "-e", "cpu-clock", "-F", "10000", "-o", str(data), str(exe), str(spec)],
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            ["perf", "record", "-e", "cpu-clock", "-F", "10000", "-o", str(data), str(exe), str(spec)],
+            capture_output=True,
+            text=True,
+        )
         info = next((ln for ln in run.stdout.splitlines() if ln.startswith("hexopt:")), run.stdout.strip()[-300:])
         print(f"host build ({', '.join(f'{k}={v}' for k, v in sets.items()) or 'defaults'}): {info}")
-        report = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--sort", "sym"], capture_output=True,
-                                text=True).stdout
+        report = subprocess.run(
+            ["perf", "report", "-i", str(data), "--stdio", "--sort", "sym"], capture_output=True, text=True
+        ).stdout
         print("\nshare of cpu-clock samples by symbol:")
         for line in [ln for ln in report.splitlines() if ln.strip() and not ln.startswith("#")][:12]:
             print("  " + line.strip())

@@ -39,8 +39,9 @@ def plugin_library(work: Path) -> Path:
     if cc is None:
         raise RuntimeError("no host C compiler (gcc/cc) to build the qemu plugin")
     lib = work / "libpc_profile.so"
-    proc = subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", str(lib), str(PLUGIN_SRC)], capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [cc, "-shared", "-fPIC", "-O2", "-o", str(lib), str(PLUGIN_SRC)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"building the qemu plugin failed: {proc.stderr.strip()}")
     return lib
@@ -50,8 +51,9 @@ def function_ranges(elf: Path) -> list[tuple[int, int, str]]:
     """(start, end, name) of the functions of a linked executable, from llvm-nm -S."""
     from hexopt.toolchain import llvm_tool
 
-    out = subprocess.run([llvm_tool("llvm-nm"), "-S", "-n", "--defined-only", str(elf)], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [llvm_tool("llvm-nm"), "-S", "-n", "--defined-only", str(elf)], capture_output=True, text=True, check=True
+    ).stdout
     ranges = []
     for line in out.splitlines():
         parts = line.split()
@@ -86,9 +88,17 @@ class Measurement:
     library_by_function: dict[str, float]  # every other function, per grid run (libc, async runtime)
 
 
-def measure(lowered_text: str, args: Sequence[object], grid: int, work: Path, outputs: Sequence[int] = (),
-            expect: dict[int, np.ndarray] | None = None, rtol: float = 1e-5, atol: float = 1e-6,
-            arch: str = "v73") -> tuple[Measurement, Path, dict[int, np.ndarray]]:
+def measure(
+    lowered_text: str,
+    args: Sequence[object],
+    grid: int,
+    work: Path,
+    outputs: Sequence[int] = (),
+    expect: dict[int, np.ndarray] | None = None,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    arch: str = "v73",
+) -> tuple[Measurement, Path, dict[int, np.ndarray]]:
     """Run the HVX-float-off build under qemu with the profiling plugin; returns the measurement, the
     kernel object (for the estimate) and the `outputs` arguments after the run."""
     from hexopt.backend.translate import TargetOptions, translate
@@ -104,16 +114,28 @@ def measure(lowered_text: str, args: Sequence[object], grid: int, work: Path, ou
     runs = {}
     for iterations in (1, 2):
         prof = work / f"profile{iterations}.txt"
-        res = hexagon.run_qemu(exe, list(args), grid=(grid,), iterations=iterations, name=sig.name,
-                               outputs=list(outputs), expect=expect, rtol=rtol, atol=atol,
-                               qemu_args=["-plugin", f"{plugin},out={prof}", "-d", "plugin"])
+        res = hexagon.run_qemu(
+            exe,
+            list(args),
+            grid=(grid,),
+            iterations=iterations,
+            name=sig.name,
+            outputs=list(outputs),
+            expect=expect,
+            rtol=rtol,
+            atol=atol,
+            qemu_args=["-plugin", f"{plugin},out={prof}", "-d", "plugin"],
+        )
         runs[iterations] = (res, packets_by_function(prof, ranges))
     (res1, per1), (res2, per2) = runs[1], runs[2]
     total1, total2 = sum(per1.values()), sum(per2.values())
     by_function = {name: float(per2[name] - per1[name]) for name in own if per2[name] - per1[name]}
     library = {name: float(per2[name] - per1[name]) for name in per2 if name not in own and per2[name] != per1[name]}
-    return Measurement(sig.name, grid, total2 - total1, by_function, total1, res1.passed and res2.passed,
-                       library), obj, res1.outputs
+    return (
+        Measurement(sig.name, grid, total2 - total1, by_function, total1, res1.passed and res2.passed, library),
+        obj,
+        res1.outputs,
+    )
 
 
 def _object_functions(obj: Path) -> list[tuple[int, int, str]]:
@@ -134,8 +156,13 @@ def main() -> None:
     ap.add_argument("kernel", type=Path, nargs="?", default=ROOT / "test" / "mlir" / "flash_attention.mlir")
     ap.add_argument("--grid", type=int, default=4)
     ap.add_argument("--pipeline", default="hexagon")
-    ap.add_argument("--memref", action="append", default=[], metavar="D0xD1x..",
-                    help="a random f32 tensor argument (in order); default: the seed's arguments")
+    ap.add_argument(
+        "--memref",
+        action="append",
+        default=[],
+        metavar="D0xD1x..",
+        help="a random f32 tensor argument (in order); default: the seed's arguments",
+    )
     ap.add_argument("--scalar", action="append", default=[], type=int, help="an i32 argument, placed first")
     ap.add_argument("--threads", type=int, default=4, help="HVX contexts for the estimate's per-thread figure")
     ap.add_argument("--json", type=Path, default=None)
@@ -163,10 +190,14 @@ def main() -> None:
         ratio = f"{f.packets_per_grid_run / got:.4f}" if got else "-"
         print(f"{f.name:<34} {got:>14.0f} {f.packets_per_grid_run:>14.0f} {ratio:>9}")
     own = sum(m.packets_by_function.values())
-    print(f"{'own code (the object)':<34} {own:>14.0f} {est.own_packets_per_grid_run:>14.0f} "
-          f"{est.own_packets_per_grid_run / own:>9.4f}")
-    print(f"{'grid run (with library calls)':<34} {m.packets_grid_run:>14d} {est.packets_per_grid_run:>14.0f} "
-          f"{est.packets_per_grid_run / m.packets_grid_run:>9.4f}")
+    print(
+        f"{'own code (the object)':<34} {own:>14.0f} {est.own_packets_per_grid_run:>14.0f} "
+        f"{est.own_packets_per_grid_run / own:>9.4f}"
+    )
+    print(
+        f"{'grid run (with library calls)':<34} {m.packets_grid_run:>14d} {est.packets_per_grid_run:>14.0f} "
+        f"{est.packets_per_grid_run / m.packets_grid_run:>9.4f}"
+    )
     if args.json:
         args.json.write_text(json.dumps({"measured": asdict(m), "estimate": est.to_json()}, indent=1) + "\n")
     sys.exit(0 if m.passed else 1)

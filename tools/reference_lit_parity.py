@@ -49,18 +49,23 @@ def default_corpus() -> Path:
             return candidate
     return ROOT.parent / "shared" / "corpus" / "hexagon-mlir"
 
+
 #: The reference's pass name -> (hexopt's pass name, {reference option: hexopt option}). Upstream MLIR
 #: passes keep their names. A value None for an option means "hexopt has no such option".
 #: FIXED_OPTIONS: hexopt options that make a pass act as the reference's does by default.
 PASS_MAP: dict[str, tuple[str, dict[str, str | dict[str, str] | None]]] = {
     "hexagon-fusion": ("hexagon-fusion", {"far": "allow-recompute", "fdmu": "multi-use"}),
-    "form-virtual-threads": ("form-virtual-threads", {"preferred-num-threads": "num-threads",
-                                                      "block-size": "block-size"}),
+    "form-virtual-threads": (
+        "form-virtual-threads",
+        {"preferred-num-threads": "num-threads", "block-size": "block-size"},
+    ),
     "form-async-threads": ("form-async-threads", {}),
     "split-reduce-generic": ("split-reduce-generic", {}),
     # split-tiling-range=false asks the reference's tiling to pad the remainder instead of splitting it
-    "hexagon-tiling": ("hexagon-tiling", {"split-tiling-range": {"true": "split=true", "false": "split=false pad=true"},
-                                          "enable-split-reduction": None}),
+    "hexagon-tiling": (
+        "hexagon-tiling",
+        {"split-tiling-range": {"true": "split=true", "false": "split=false pad=true"}, "enable-split-reduction": None},
+    ),
     "schedule-matmul-for-hvx": ("schedule-matmul-for-hvx", {}),
     "linalg-generalize": ("linalg-generalize-named-ops", {}),
     # hexopt's reciprocal for a division by a splat; its general vector division is the vector math's
@@ -79,16 +84,28 @@ FIXED_OPTIONS: dict[str, dict[str, str]] = {
 }
 
 #: Upstream MLIR passes the reference's RUN lines use (same name in hexopt).
-UPSTREAM = {"canonicalize", "cse", "one-shot-bufferize", "eliminate-empty-tensors", "linalg-generalize-named-ops",
-            "buffer-loop-hoisting", "buffer-deallocation-pipeline", "resolve-shaped-type-result-dims",
-            "loop-invariant-code-motion"}
+UPSTREAM = {
+    "canonicalize",
+    "cse",
+    "one-shot-bufferize",
+    "eliminate-empty-tensors",
+    "linalg-generalize-named-ops",
+    "buffer-loop-hoisting",
+    "buffer-deallocation-pipeline",
+    "resolve-shaped-type-result-dims",
+    "loop-invariant-code-motion",
+}
 
 #: `-linalg-to-llvm` is hexopt's `hexagon` pipeline set to the reference's defaults: no multi-threading,
 #: no split-reduce-generic (enable-split-reduce-generic=false), and none of hexopt's beyond-the-reference
 #: optimizations (docs/reference.md, "Where hexopt differs on purpose").
 LINALG_TO_LLVM_DEFAULTS = {
-    "multi-threading": "false", "split-reduction": "false", "transpose-materialization": "false",
-    "in-place-updates": "false", "row-reductions": "false", "register-accumulators": "false",
+    "multi-threading": "false",
+    "split-reduction": "false",
+    "transpose-materialization": "false",
+    "in-place-updates": "false",
+    "row-reductions": "false",
+    "register-accumulators": "false",
 }
 
 #: The reference's linalg-to-llvm options -> hexopt pipeline options ({value: --set value}); None: no
@@ -103,10 +120,22 @@ LINALG_TO_LLVM: dict[str, tuple[str, dict[str, str]] | None] = {
     "add-fastmath": ("fast-math", {"true": "true", "false": "false"}),
 }
 #: Reference options whose `false` hexopt always honours (it has no such feature).
-ABSENT_FEATURES = {"enable-split-reduction", "enable-vtcm-tiling", "enable-convert-to-hexagonmem",
-                   "enable-hexagonmem-copy-to-dma", "enable-collapse-address-space", "enable-lwp", "enable-hexkl",
-                   "enable-slicing", "enable-double-buffering", "enable-scf-threading", "enable-conversion-to-fp16",
-                   "enable-hvx-inlining", "enable-scf-loop-unroll", "lower-constants-in-separate-shared-objects"}
+ABSENT_FEATURES = {
+    "enable-split-reduction",
+    "enable-vtcm-tiling",
+    "enable-convert-to-hexagonmem",
+    "enable-hexagonmem-copy-to-dma",
+    "enable-collapse-address-space",
+    "enable-lwp",
+    "enable-hexkl",
+    "enable-slicing",
+    "enable-double-buffering",
+    "enable-scf-threading",
+    "enable-conversion-to-fp16",
+    "enable-hvx-inlining",
+    "enable-scf-loop-unroll",
+    "lower-constants-in-separate-shared-objects",
+}
 
 
 #: Dialects of the reference that hexopt does not have: an input using them is not claimed.
@@ -120,7 +149,9 @@ DIFFERENCES: dict[str, tuple[str, dict[str, Any] | None]] = {
     "LinalgToLLVM__buffer_deallocation.mlir#0": ("index-width", {"sets": {"index-bitwidth": "64"}}),
     "LinalgToLLVM__return_alloc_from_loop.mlir#0": ("target-attributes", None),
     "LinalgToLLVM__form-virtual-threads.mlir#0": (
-        "chunk-count", {"pipeline": "builtin.module(form-virtual-threads{num-threads=128})"}),
+        "chunk-count",
+        {"pipeline": "builtin.module(form-virtual-threads{num-threads=128})"},
+    ),
     "LinalgToLLVM__2d_elemwise_binary.mlir#0": ("vtcm", None),
     "LinalgToLLVM__fast_inverse.mlir#0": ("fast-inverse", None),
     "LinalgToLLVM__hoist_scalar_ops.mlir#0": ("hoisted-values", None),
@@ -195,8 +226,9 @@ def _split_pipeline_text(text: str) -> list[tuple[str, str]]:
             cur += ch
     if cur.strip():
         items.append(cur.strip())
-    return [(m.group(1), m.group(2) or "") for m in (re.match(r"^([\w.-]+)\s*(\{.*\}|\(.*\))?$", i) for i in items)
-            if m]
+    return [
+        (m.group(1), m.group(2) or "") for m in (re.match(r"^([\w.-]+)\s*(\{.*\}|\(.*\))?$", i) for i in items) if m
+    ]
 
 
 def _map_pass(name: str, opts: str, gaps: list[str]) -> tuple[str, str]:
@@ -345,8 +377,9 @@ def _chunks(text: str, split: bool) -> list[str]:
 
 def _hexopt(args: list[str], stdin: str, timeout: float) -> tuple[int, str, str]:
     try:
-        p = subprocess.run([sys.executable, "-m", "hexopt", *args], input=stdin, capture_output=True, text=True,
-                           timeout=timeout)
+        p = subprocess.run(
+            [sys.executable, "-m", "hexopt", *args], input=stdin, capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         return 124, "", f"timed out after {timeout:.0f} s"
     return p.returncode, p.stdout, p.stderr
@@ -499,12 +532,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'reference pass':36} " + " ".join(f"{k:>7}" for k in RESULTS))
     for g, c in sorted(summarize(runs).items()):
         print(f"{g:36} " + " ".join(f"{c[k]:7}" for k in RESULTS))
-    print(f"claimed RUN lines: {len(claimed)}: {counts['pass']} pass with the original CHECK lines, "
-          f"{counts['variant']} pass with hexopt's equivalent setting (documented), {counts['diff']} documented "
-          f"differences, {counts['fail']} undocumented failures; unclaimed: {len(runs) - len(claimed)} (-v lists them)")
+    print(
+        f"claimed RUN lines: {len(claimed)}: {counts['pass']} pass with the original CHECK lines, "
+        f"{counts['variant']} pass with hexopt's equivalent setting (documented), {counts['diff']} documented "
+        f"differences, {counts['fail']} undocumented failures; unclaimed: {len(runs) - len(claimed)} (-v lists them)"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"counts": counts, "claimed": len(claimed),
-                                         "runs": [asdict(r) for r in runs]}, indent=1) + "\n")
+        args.json.write_text(
+            json.dumps({"counts": counts, "claimed": len(claimed), "runs": [asdict(r) for r in runs]}, indent=1) + "\n"
+        )
     return 1 if counts["fail"] else 0
 
 

@@ -7,6 +7,8 @@ export HEXOPT_CACHE_DIR=${HEXOPT_CACHE_DIR:-$PWD/build/cache}
 status=0
 echo "== ruff check"
 .venv/bin/ruff check hexopt tools test/python || status=1
+echo "== ruff format --check"
+.venv/bin/ruff format --check hexopt tools test/python || status=1
 echo "== mypy hexopt"
 .venv/bin/mypy || status=1
 echo "== lit test/lit"

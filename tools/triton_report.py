@@ -51,8 +51,9 @@ def run_tests(target: str, cache: str, times: str) -> tuple[dict[str, str], floa
     env = dict(os.environ, TRITON_CACHE_DIR=cache, HEXOPT_TRITON_TIMES=times, HEXOPT_TRITON_TEST_TARGET=target)
     argv = [sys.executable, "-m", "pytest", "test/python/triton/test_kernels.py", "-q", "-rA", "-p", "no:cacheprovider"]
     proc = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env)
-    outcome = dict((m.group(2), m.group(1)) for m in re.finditer(r"^(PASSED|FAILED|XFAIL|XPASS|ERROR) (\S+)",
-                                                                 proc.stdout, re.M))
+    outcome = dict(
+        (m.group(2), m.group(1)) for m in re.finditer(r"^(PASSED|FAILED|XFAIL|XPASS|ERROR) (\S+)", proc.stdout, re.M)
+    )
     wall = re.search(r"in ([\d.]+)s", proc.stdout)
     return outcome, float(wall.group(1)) if wall else 0.0
 
@@ -83,8 +84,10 @@ def main() -> None:
         counts = defaultdict(int)
         for v in outcome.values():
             counts[v] += 1
-        print(f"| {target} | {counts['PASSED']} | {counts['FAILED'] + counts['ERROR']} | {counts['XFAIL']} | "
-              f"{wall:.0f} s |")
+        print(
+            f"| {target} | {counts['PASSED']} | {counts['FAILED'] + counts['ERROR']} | {counts['XFAIL']} | "
+            f"{wall:.0f} s |"
+        )
     for target, (outcome, _) in results.items():
         failed = [k.split("::")[-1] for k, v in outcome.items() if v in ("FAILED", "ERROR")]
         if failed:
@@ -98,9 +101,11 @@ def main() -> None:
             cells.append(f"{statistics.median(v):.2f}" if v else "")
         print(f"| {kernel} | " + " | ".join(cells) + " |")
     if launch:
-        print(f"\nvadd_masked_kernel launch on the host: first {launch[0] * 1e3:.0f} ms (compiles), "
-              f"second {launch[1] * 1e6:.0f} us (median of 200, in-memory cache hit), "
-              f"{launch[2] * 1e3:.1f} ms from Triton's on-disk cache (median of 5)")
+        print(
+            f"\nvadd_masked_kernel launch on the host: first {launch[0] * 1e3:.0f} ms (compiles), "
+            f"second {launch[1] * 1e6:.0f} us (median of 200, in-memory cache hit), "
+            f"{launch[2] * 1e3:.1f} ms from Triton's on-disk cache (median of 5)"
+        )
     else:
         print(f"\nlaunch timing failed: {out.stderr.strip().splitlines()[-1:]}")
 

@@ -69,8 +69,10 @@ def normalize_arch(text: str) -> str:
     if not t.startswith("v"):
         t = "v" + t
     if t not in HVX_FLOAT_ARCHS + NO_FLOAT_ARCHS:
-        raise BackendError(f"unknown Hexagon arch '{text}' (expected one of: {', '.join(HVX_FLOAT_ARCHS)};"
-                           f" {', '.join(NO_FLOAT_ARCHS)} only without HVX float)")
+        raise BackendError(
+            f"unknown Hexagon arch '{text}' (expected one of: {', '.join(HVX_FLOAT_ARCHS)};"
+            f" {', '.join(NO_FLOAT_ARCHS)} only without HVX float)"
+        )
     return t
 
 
@@ -94,10 +96,14 @@ def check_llvm_dialect(module) -> None:
     first: dict[str, str] = {}
     for name, loc in left:
         first.setdefault(name, _short_loc(loc))
-    kinds = ", ".join(f"{name} x{n} (first at {first[name]})" if n > 1 else f"{name} (at {first[name]})"
-                      for name, n in counts.most_common())
-    raise BackendError(f"input is not fully in the LLVM dialect: {len(left)} op(s) left: {kinds};"
-                       " lower it first (e.g. `hexopt run hexagon`)")
+    kinds = ", ".join(
+        f"{name} x{n} (first at {first[name]})" if n > 1 else f"{name} (at {first[name]})"
+        for name, n in counts.most_common()
+    )
+    raise BackendError(
+        f"input is not fully in the LLVM dialect: {len(left)} op(s) left: {kinds};"
+        " lower it first (e.g. `hexopt run hexagon`)"
+    )
 
 
 def check_target(module, options: TargetOptions) -> None:
@@ -108,11 +114,15 @@ def check_target(module, options: TargetOptions) -> None:
     host_lowered = triple is None and index is not None and index.group(1) == "64"
     if options.target == "hexagon" and ((triple is not None and not triple.startswith("hexagon")) or host_lowered):
         what = f"for '{triple}'" if triple else "for the host (64-bit index, no target triple)"
-        raise BackendError(f"the module was lowered {what}, not for Hexagon: lower it with the hexagon pipeline "
-                           "(`hexopt run hexagon`), or translate it with --target host")
+        raise BackendError(
+            f"the module was lowered {what}, not for Hexagon: lower it with the hexagon pipeline "
+            "(`hexopt run hexagon`), or translate it with --target host"
+        )
     if options.target == "host" and triple is not None and triple.startswith("hexagon"):
-        raise BackendError("the module was lowered for Hexagon (32-bit pointers and index): lower it with the host "
-                           "pipeline (`hexopt run host`), or translate it for Hexagon")
+        raise BackendError(
+            "the module was lowered for Hexagon (32-bit pointers and index): lower it with the host "
+            "pipeline (`hexopt run host`), or translate it for Hexagon"
+        )
 
 
 def private_functions(module) -> list[str]:
@@ -141,8 +151,9 @@ def mlir_to_llvm_ir(module) -> str:
 
 def internalize(llvm_ir: str, names: list[str]) -> str:
     for name in names:
-        llvm_ir = re.sub(rf"^define (?!internal |private )(.*?@{re.escape(name)}\()", r"define internal \1",
-                         llvm_ir, flags=re.M)
+        llvm_ir = re.sub(
+            rf"^define (?!internal |private )(.*?@{re.escape(name)}\()", r"define internal \1", llvm_ir, flags=re.M
+        )
     return llvm_ir
 
 
@@ -160,8 +171,7 @@ def parse_mlir(text: str | None = None, path: str | None = None, source_name: st
         raise InputError(f"cannot parse {name}", diagnostics_of(e, name)) from None
 
 
-def mlir_text_to_llvm_ir(text: str | None = None, path: str | None = None,
-                         options: TargetOptions | None = None) -> str:
+def mlir_text_to_llvm_ir(text: str | None = None, path: str | None = None, options: TargetOptions | None = None) -> str:
     """LLVM IR text of LLVM-dialect MLIR, checked against the target it will be compiled for."""
     from hexopt.ir import ir
 
@@ -204,9 +214,12 @@ def fix_size_t_calls(llvm_ir: str) -> str:
                 actual.append(f"{t} %a{i}")
         i32_params = ", ".join("i32" if t == "i64" else t for t in params)
         out = out.replace(f"declare {decl.group(1)}ptr @{wrapper}({decl.group(2)}){decl.group(3)}", "")
-        out += (f"\ndeclare ptr @{name}({i32_params})\n"
-                f"define internal ptr @{wrapper}({formal}) alwaysinline {{\n" + "\n".join(body)
-                + f"\n  %r = call ptr @{name}({', '.join(actual)})\n  ret ptr %r\n}}\n")
+        out += (
+            f"\ndeclare ptr @{name}({i32_params})\n"
+            f"define internal ptr @{wrapper}({formal}) alwaysinline {{\n"
+            + "\n".join(body)
+            + f"\n  %r = call ptr @{name}({', '.join(actual)})\n  ret ptr %r\n}}\n"
+        )
     return out
 
 
@@ -230,19 +243,25 @@ def target_machine(options: TargetOptions):
     if options.target == "host":
         triple = llvm.get_process_triple()
         return llvm.Target.from_triple(triple).create_target_machine(
-            cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(), opt=level,
-            reloc="pic", codemodel="small"), triple
+            cpu=llvm.get_host_cpu_name(),
+            features=llvm.get_host_cpu_features().flatten(),
+            opt=level,
+            reloc="pic",
+            codemodel="small",
+        ), triple
     # PIC always: otherwise constants land in GP-relative small data (R_HEX_GPREL16_*), which lld rejects.
     return llvm.Target.from_triple(HEXAGON_TRIPLE).create_target_machine(
-        cpu=options.cpu, features=options.features, opt=level, reloc="pic", codemodel="small"), HEXAGON_TRIPLE
+        cpu=options.cpu, features=options.features, opt=level, reloc="pic", codemodel="small"
+    ), HEXAGON_TRIPLE
 
 
 def add_target_attributes(llvm_ir: str, cpu: str, features: str) -> str:
     """Record the CPU and features on every defined function, so that `--emit llvm` output keeps
     them (llc or opt given that IR later generate the same HVX code)."""
     group = "#4242"  # a group number the MLIR translation does not produce
-    body = re.sub(r"^(define [^\n]*?\))([^\n{]*)\{", lambda m: f"{m.group(1)}{m.group(2)}{group} {{", llvm_ir,
-                  flags=re.M)
+    body = re.sub(
+        r"^(define [^\n]*?\))([^\n{]*)\{", lambda m: f"{m.group(1)}{m.group(2)}{group} {{", llvm_ir, flags=re.M
+    )
     return body + f'\nattributes {group} = {{ "target-cpu"="{cpu}" "target-features"="{features}" }}\n'
 
 
@@ -278,8 +297,7 @@ def compile_llvm_ir(llvm_ir: str, options: TargetOptions, emit: str = "obj") -> 
     return tm.emit_object(mod)
 
 
-def translate(mlir_text: str | None, options: TargetOptions, emit: str = "obj",
-              path: str | None = None) -> str | bytes:
+def translate(mlir_text: str | None, options: TargetOptions, emit: str = "obj", path: str | None = None) -> str | bytes:
     """LLVM-dialect MLIR (text, or the file at `path`) -> emitted artifact (see compile_llvm_ir)."""
     options = options.resolve()
     return compile_llvm_ir(mlir_text_to_llvm_ir(mlir_text, path, options), options, emit)
@@ -292,16 +310,18 @@ def translate_task(request: dict, emit_event) -> tuple[dict, bytes]:
     return {"emit": request["emit"]}, result.encode() if isinstance(result, str) else result
 
 
-def translate_guarded(options: TargetOptions, emit: str, text: str | None = None, path: str | None = None,
-                      timeout: float = 600) -> bytes:
+def translate_guarded(
+    options: TargetOptions, emit: str, text: str | None = None, path: str | None = None, timeout: float = 600
+) -> bytes:
     """translate() in a child process (LLVM and the bindings can abort): the artifact's bytes."""
     from dataclasses import asdict
 
     from hexopt.child import run_guarded
     from hexopt.errors import CrashError
 
-    run = run_guarded("translate", {"text": text, "path": path, "emit": emit, "options": asdict(options)},
-                      timeout=timeout)
+    run = run_guarded(
+        "translate", {"text": text, "path": path, "emit": emit, "options": asdict(options)}, timeout=timeout
+    )
     error = run.error()
     if isinstance(error, CrashError):
         raise BackendError(f"translation crashed inside LLVM/MLIR ({run.cause})")

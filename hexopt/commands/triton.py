@@ -73,11 +73,21 @@ def triton_source(spec: str, signature: Sequence[str], constexprs: Sequence[str]
     """(generic TTIR text, display name) of FILE.py:KERNEL for one specialization; HexoptError on failure."""
     file, _, kernel = spec.rpartition(":")
     sig, attrs = parse_signature(signature)
-    request = {"file": file, "kernel": kernel, "signature": sig, "constexprs": dict(_pairs(constexprs, "--constexpr")),
-               "attrs": attrs}
+    request = {
+        "file": file,
+        "kernel": kernel,
+        "signature": sig,
+        "constexprs": dict(_pairs(constexprs, "--constexpr")),
+        "attrs": attrs,
+    }
     try:
-        proc = subprocess.run([sys.executable, "-m", "hexopt.triton.child"], input=json.dumps(request),
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [sys.executable, "-m", "hexopt.triton.child"],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     except subprocess.TimeoutExpired:
         raise InputError(f"Triton did not finish compiling {spec} within 600 s") from None
     try:
@@ -96,13 +106,28 @@ def triton_source(spec: str, signature: Sequence[str], constexprs: Sequence[str]
 
 @click.command("triton", context_settings=CONTEXT)
 @click.argument("spec", metavar="FILE.py:KERNEL")
-@click.option("--signature", "signature", multiple=True, metavar="NAME=TYPE,...",
-              help="Triton type of each runtime parameter: *fp32 (pointer), i32, fp32, ...; ':16' marks a value "
-                   "divisible by 16 (e.g. an aligned pointer: *fp32:16). Repeatable.")
-@click.option("--constexpr", "constexprs", multiple=True, metavar="NAME=VALUE,...",
-              help="value of each constexpr parameter (Python literal, or tl.float16 style). Repeatable.")
-@click.option("--emit", type=click.Choice(["linalg", "ttir"], case_sensitive=False), default="linalg",
-              show_default=True, help="triton-shared style Linalg, or Triton IR in MLIR's generic form")
+@click.option(
+    "--signature",
+    "signature",
+    multiple=True,
+    metavar="NAME=TYPE,...",
+    help="Triton type of each runtime parameter: *fp32 (pointer), i32, fp32, ...; ':16' marks a value "
+    "divisible by 16 (e.g. an aligned pointer: *fp32:16). Repeatable.",
+)
+@click.option(
+    "--constexpr",
+    "constexprs",
+    multiple=True,
+    metavar="NAME=VALUE,...",
+    help="value of each constexpr parameter (Python literal, or tl.float16 style). Repeatable.",
+)
+@click.option(
+    "--emit",
+    type=click.Choice(["linalg", "ttir"], case_sensitive=False),
+    default="linalg",
+    show_default=True,
+    help="triton-shared style Linalg, or Triton IR in MLIR's generic form",
+)
 @click.option("-o", "--output", default="-", show_default=True, help="output file ('-': stdout)")
 def triton_cmd(spec, signature, constexprs, emit, output) -> None:
     """Compile a @triton.jit kernel to the Linalg IR `hexopt run`/`compile` take (or to TTIR).

@@ -43,8 +43,9 @@ class Script:
         """The ops that `tag_ops(..., index)` marked (optionally: that implement `interface`)."""
         h = self._fresh()
         iface = f"interface{{{interface}}} " if interface else ""
-        self._emit(f"{h} = transform.structured.match {iface}attributes{{{TAG} = {index} : i64}} in {root}"
-                   f" : ({ANY}) -> {ANY}")
+        self._emit(
+            f"{h} = transform.structured.match {iface}attributes{{{TAG} = {index} : i64}} in {root} : ({ANY}) -> {ANY}"
+        )
         return h
 
     def match_ops(self, names: Sequence[str], root: str = ROOT) -> str:
@@ -60,22 +61,24 @@ class Script:
         loops = [self._fresh() for s in sizes if s]
         results = ", ".join([tiled, *loops])
         types = ", ".join([ANY] * (1 + len(loops)))
-        self._emit(f"{results} = transform.structured.tile_using_for {target} tile_sizes {list(sizes)}"
-                   f" : ({ANY}) -> ({types})")
+        self._emit(
+            f"{results} = transform.structured.tile_using_for {target} tile_sizes {list(sizes)} : ({ANY}) -> ({types})"
+        )
         return tiled, loops
 
     def tile_using_forall(self, target: str, sizes: Sequence[int]) -> tuple[str, str]:
         """Tile into one scf.forall: (tiled op, forall)."""
         tiled, forall = self._fresh(), self._fresh()
-        self._emit(f"{tiled}, {forall} = transform.structured.tile_using_forall {target} tile_sizes {list(sizes)}"
-                   f" : ({ANY}) -> ({ANY}, {ANY})")
+        self._emit(
+            f"{tiled}, {forall} = transform.structured.tile_using_forall {target} tile_sizes {list(sizes)}"
+            f" : ({ANY}) -> ({ANY}, {ANY})"
+        )
         return tiled, forall
 
     def split(self, target: str, dimension: int, after: int) -> tuple[str, str]:
         """Split loop `dimension` at `after`: ([0, after) part, [after, end) part)."""
         parts, first, second = self._fresh(), self._fresh(), self._fresh()
-        self._emit(f"{parts} = transform.structured.split {target} after {after} {{dimension = {dimension}}}"
-                   f" : {ANY}")
+        self._emit(f"{parts} = transform.structured.split {target} after {after} {{dimension = {dimension}}} : {ANY}")
         self._emit(f"{first}, {second} = transform.split_handle {parts} : ({ANY}) -> ({ANY}, {ANY})")
         return first, second
 
@@ -83,25 +86,31 @@ class Script:
         """Pad loop `dimension` of the target to a multiple of `multiple` (its operands are padded with
         `values`, typed attributes such as "0.0 : f32", one per operand; the result is sliced back)."""
         padded, pad, copy = self._fresh(), self._fresh(), self._fresh()
-        self._emit(f"{padded}, {pad}, {copy} = transform.structured.pad {target} pad_to_multiple_of [{multiple}]"
-                   f" {{padding_dimensions = [{dimension}], padding_values = [{', '.join(values)}],"
-                   f' copy_back_op = "none"}} : ({ANY}) -> ({ANY}, {ANY}, {ANY})')
+        self._emit(
+            f"{padded}, {pad}, {copy} = transform.structured.pad {target} pad_to_multiple_of [{multiple}]"
+            f" {{padding_dimensions = [{dimension}], padding_values = [{', '.join(values)}],"
+            f' copy_back_op = "none"}} : ({ANY}) -> ({ANY}, {ANY}, {ANY})'
+        )
         return padded
 
     def split_reduction(self, target: str, factor: int, insert_dimension: int = 0) -> None:
         """Upstream split_reduction with an inner parallel dimension of `factor`."""
         results = ", ".join(self._fresh() for _ in range(4))
-        self._emit(f"{results} = transform.structured.split_reduction {target} {{split_factor = {factor}, "
-                   f"insert_split_dimension = {insert_dimension}, inner_parallel}}"
-                   f" : ({ANY}) -> ({ANY}, {ANY}, {ANY}, {ANY})")
+        self._emit(
+            f"{results} = transform.structured.split_reduction {target} {{split_factor = {factor}, "
+            f"insert_split_dimension = {insert_dimension}, inner_parallel}}"
+            f" : ({ANY}) -> ({ANY}, {ANY}, {ANY}, {ANY})"
+        )
 
     def split_reduction_outer(self, target: str, factor: int) -> str:
         """Upstream split_reduction into `factor` contiguous chunks, the new parallel loop outermost (no
         inner_parallel): the partial reduction op, whose output gains a leading dimension of `factor`."""
         init, fill, split, combine = (self._fresh() for _ in range(4))
-        self._emit(f"{init}, {fill}, {split}, {combine} = transform.structured.split_reduction {target} "
-                   f"{{split_factor = {factor}, insert_split_dimension = 0}}"
-                   f" : ({ANY}) -> ({ANY}, {ANY}, {ANY}, {ANY})")
+        self._emit(
+            f"{init}, {fill}, {split}, {combine} = transform.structured.split_reduction {target} "
+            f"{{split_factor = {factor}, insert_split_dimension = 0}}"
+            f" : ({ANY}) -> ({ANY}, {ANY}, {ANY}, {ANY})"
+        )
         return split
 
     def flatten_elementwise(self, target: str) -> str:
@@ -130,25 +139,35 @@ class Script:
         cap = f" {{max_num_rewrites = {max_num_rewrites} : i64}}" if max_num_rewrites is not None else ""
         self._emit(f"}}{cap} : {ANY}")
 
-    def apply_conversion_patterns(self, target: str, patterns: Sequence[str], type_converter: str,
-                                  legal_dialects: Sequence[str], partial: bool = True) -> None:
+    def apply_conversion_patterns(
+        self,
+        target: str,
+        patterns: Sequence[str],
+        type_converter: str,
+        legal_dialects: Sequence[str],
+        partial: bool = True,
+    ) -> None:
         """A dialect conversion with `transform.apply_conversion_patterns.<p>` patterns."""
         self._emit(f"transform.apply_conversion_patterns to {target} {{")
         for p in patterns:
             self._emit(f"  transform.apply_conversion_patterns.{p}")
         legal = ", ".join(f'"{d}"' for d in legal_dialects)
-        self._emit(f"}} with type_converter {{\n      transform.apply_conversion_patterns.{type_converter}\n    }}"
-                   f" {{legal_dialects = [{legal}]{', partial_conversion' if partial else ''}}} : {ANY}")
+        self._emit(
+            f"}} with type_converter {{\n      transform.apply_conversion_patterns.{type_converter}\n    }}"
+            f" {{legal_dialects = [{legal}]{', partial_conversion' if partial else ''}}} : {ANY}"
+        )
 
     def __bool__(self) -> bool:
         return bool(self._lines)
 
     def text(self) -> str:
         """The whole transform module, with the body in `@__transform_main(%root)`."""
-        return ("module attributes {transform.with_named_sequence} {\n"
-                f"  transform.named_sequence @__transform_main({ROOT}: {ANY}) {{\n"
-                + "\n".join(self._lines)
-                + "\n    transform.yield\n  }\n}\n")
+        return (
+            "module attributes {transform.with_named_sequence} {\n"
+            f"  transform.named_sequence @__transform_main({ROOT}: {ANY}) {{\n"
+            + "\n".join(self._lines)
+            + "\n    transform.yield\n  }\n}\n"
+        )
 
 
 def tag_ops(ops: Sequence[AnyOp], index: int) -> None:
@@ -188,8 +207,9 @@ def run_script(payload: AnyOp, script: Script) -> None:
     ScriptRunner(payload.operation.context).run(payload, script)
 
 
-def run_on_targets(module: AnyOp, targets: Sequence[tuple[AnyOp, Hashable]],
-                   build: Callable[[Script, str, Any], None]) -> None:
+def run_on_targets(
+    module: AnyOp, targets: Sequence[tuple[AnyOp, Hashable]], build: Callable[[Script, str, Any], None]
+) -> None:
     """Transform `targets` ((op, key) pairs in walk order) with one script per top-level op of `module`
     that holds some, applied with that op as the payload root.
 

@@ -18,9 +18,11 @@ def _bounds(forall: AnyOp) -> tuple[Bound, Bound, Bound] | None:
     dynamic = ir.ShapedType.get_dynamic_size()
     out: list[Bound] = []
     view = forall.opview
-    for static_name, dyn in (("staticLowerBound", view.dynamicLowerBound),
-                             ("staticUpperBound", view.dynamicUpperBound),
-                             ("staticStep", view.dynamicStep)):
+    for static_name, dyn in (
+        ("staticLowerBound", view.dynamicLowerBound),
+        ("staticUpperBound", view.dynamicUpperBound),
+        ("staticStep", view.dynamicStep),
+    ):
         static = list(ir.DenseI64ArrayAttr(forall.attributes[static_name]))
         if len(static) != 1:
             return None

@@ -42,12 +42,18 @@ class PassFailure(Exception):
         self.unsupported = unsupported
 
 
-def option(default: Any, help: str, *, min: float | None = None, max: float | None = None,
-           choices: tuple[Any, ...] | None = None, check: Callable[[Any], str | None] | None = None) -> Any:
+def option(
+    default: Any,
+    help: str,
+    *,
+    min: float | None = None,
+    max: float | None = None,
+    choices: tuple[Any, ...] | None = None,
+    check: Callable[[Any], str | None] | None = None,
+) -> Any:
     """Declare a pass option: its default, one line of help and its constraints (checked whenever the
     pass is built, so that a pipeline with a bad value is rejected when it is loaded)."""
-    return field(default=default, metadata={"help": help, "min": min, "max": max, "choices": choices,
-                                            "check": check})
+    return field(default=default, metadata={"help": help, "min": min, "max": max, "choices": choices, "check": check})
 
 
 def _kebab(s: str) -> str:
@@ -89,9 +95,18 @@ class Pass:
             except TypeError as e:
                 raise TypeError(f"option '{_kebab(f.name)}' of pass '{cls.name}': {e}") from None
             meta = f.metadata
-            specs.append(OptionSpec(_kebab(f.name), type_name, f.default, meta.get("help", ""),
-                                    meta.get("choices") or literal_choices, meta.get("min"), meta.get("max"),
-                                    meta.get("check")))
+            specs.append(
+                OptionSpec(
+                    _kebab(f.name),
+                    type_name,
+                    f.default,
+                    meta.get("help", ""),
+                    meta.get("choices") or literal_choices,
+                    meta.get("min"),
+                    meta.get("max"),
+                    meta.get("check"),
+                )
+            )
         _OPTIONS[cls] = specs
         return specs
 
@@ -103,8 +118,9 @@ class Pass:
         for key, value in values.items():
             if key not in specs:
                 valid = ", ".join(specs) or "none"
-                raise OptionError(f"unknown option '{key}' for pass '{cls.name}'{did_you_mean(key, list(specs))}"
-                                  f" (options: {valid})")
+                raise OptionError(
+                    f"unknown option '{key}' for pass '{cls.name}'{did_you_mean(key, list(specs))} (options: {valid})"
+                )
             kwargs[_snake(key)] = specs[key].convert(value, f"option '{key}' of '{cls.name}'")
         return cls(**kwargs)
 

@@ -49,8 +49,11 @@ class CheckLowered(Pass):
             kinds.append(f"{name}{f' x{n}' if n > 1 else ''}" + (f" ({hint})" if hint else ""))
         ops = _ops(module)
         op = next((o for o in ops if o.name != "builtin.unrealized_conversion_cast"), ops[0])
-        raise PassFailure(f"the pipeline did not lower the module to the LLVM dialect: {len(left)} op(s) left: "
-                          + "; ".join(kinds), op, unsupported=True)
+        raise PassFailure(
+            f"the pipeline did not lower the module to the LLVM dialect: {len(left)} op(s) left: " + "; ".join(kinds),
+            op,
+            unsupported=True,
+        )
 
 
 def _ops(module: Any) -> list[Any]:

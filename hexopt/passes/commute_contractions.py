@@ -89,7 +89,7 @@ def transposed_set(root: AnyValue) -> list[tuple[AnyOp, list[int]]] | None:
             if L.all_parallel(user):
                 maps = L.indexing_maps(user)
                 read = maps[use.operand_number]
-                outs = [j for j, m in enumerate(maps[L.num_inputs(user):]) if m == read]
+                outs = [j for j, m in enumerate(maps[L.num_inputs(user) :]) if m == read]
                 if outs and len(read.results) == 2:
                     seen.add(key)
                     found.append((user, outs))
@@ -129,16 +129,20 @@ class CommuteTransposedContractions(Pass):
             a_t = linalg.transpose(a, outs=[empty.result], permutation=[1, 0]).results[0]
         # Cᵀ[j, i] = sum_k B[j, k] * Aᵀ[k, i] in the loops (j, k, i); the body still gets (a, b, out).
         d = [ir.AffineDimExpr.get(i) for i in range(3)]
-        maps = [ir.AffineMap.get(3, 0, [d[1], d[2]]), ir.AffineMap.get(3, 0, [d[0], d[1]]),
-                ir.AffineMap.get(3, 0, [d[0], d[2]])]
+        maps = [
+            ir.AffineMap.get(3, 0, [d[1], d[2]]),
+            ir.AffineMap.get(3, 0, [d[0], d[1]]),
+            ir.AffineMap.get(3, 0, [d[0], d[2]]),
+        ]
         op.operands[0] = a_t
         L.set_indexing_maps(op, maps)
         _transpose_init(op, 0)
         result = op.results[0]
         # Readers of a transposed value read it through swapped maps; the elementwise makers of further
         # transposed values write them transposed and walk them in storage order.
-        readers = {hash(u.owner): u.owner for v in [result] + [u.results[j] for u, outs in users for j in outs]
-                   for u in v.uses}
+        readers = {
+            hash(u.owner): u.owner for v in [result] + [u.results[j] for u, outs in users for j in outs] for u in v.uses
+        }
         transposed = {result} | {u.results[j] for u, outs in users for j in outs}
         for user in readers.values():
             maps = L.indexing_maps(user)

@@ -45,8 +45,12 @@ def _is_broadcast_generic(op: AnyOp | None) -> bool:
     if op is None or not L.is_generic(op) or len(op.results) != 1 or L.num_inputs(op) != 1 or not L.all_parallel(op):
         return False
     ops = L.body_ops(op)
-    return (len(ops) == 1 and ops[0].operation.name == "linalg.yield" and len(ops[0].operands) == 1
-            and ops[0].operands[0] == L.body(op).arguments[0])
+    return (
+        len(ops) == 1
+        and ops[0].operation.name == "linalg.yield"
+        and len(ops[0].operands) == 1
+        and ops[0].operands[0] == L.body(op).arguments[0]
+    )
 
 
 def _flags(op: AnyOp) -> AnyValue | None:
@@ -91,8 +95,11 @@ class BroadcastDivToMul(Pass):
     name: ClassVar[str] = "broadcast-div-to-mul"
     scope: ClassVar[str] = "func.func"
 
-    fast_math: bool = option(False, "rewrite every such division, as under fast-math; false: only divisions whose "
-                                    "flags allow a reciprocal (arcp or fast)")
+    fast_math: bool = option(
+        False,
+        "rewrite every such division, as under fast-math; false: only divisions whose "
+        "flags allow a reciprocal (arcp or fast)",
+    )
 
     def run_on_function(self, func: AnyOp) -> None:
         for op in L.generics(func):
@@ -108,8 +115,11 @@ class BroadcastDivToMul(Pass):
         divisor = div.operands[1]
         ext = None
         owner = divisor.owner
-        if not isinstance(owner, ir.Block) and owner.operation.name == "arith.extf" \
-                and owner.operation.parent == op.operation:
+        if (
+            not isinstance(owner, ir.Block)
+            and owner.operation.name == "arith.extf"
+            and owner.operation.parent == op.operation
+        ):
             ext = owner.operation
             if not _single_use_by(divisor, div):
                 return False
@@ -138,8 +148,11 @@ class BroadcastDivToMul(Pass):
                 recip = arith.DivFOp(one, scalar, fastmath=flags) if flags else arith.DivFOp(one, scalar)
                 fill = linalg.fill(recip.result, outs=[producer.operands[1]])
             op.operands[i] = fill
-        elif producer is not None and _is_broadcast_generic(producer) \
-                and (_elements(producer.operands[0].type) or 0) < (_elements(operand.type) or 0):
+        elif (
+            producer is not None
+            and _is_broadcast_generic(producer)
+            and (_elements(producer.operands[0].type) or 0) < (_elements(operand.type) or 0)
+        ):
             recip = _reciprocal_generic(func, producer.operands[0], producer, flags)
             clone = producer.clone(ip=ir.InsertionPoint(producer))
             clone.operands[0] = recip

@@ -26,8 +26,11 @@ from .base import Pass
 def _unused_results(op: AnyOp) -> list[int]:
     n_in = L.num_inputs(op)
     block = L.body(op)
-    return [k for k, r in enumerate(op.results)
-            if not any(True for _ in r.uses) and not any(True for _ in block.arguments[n_in + k].uses)]
+    return [
+        k
+        for k, r in enumerate(op.results)
+        if not any(True for _ in r.uses) and not any(True for _ in block.arguments[n_in + k].uses)
+    ]
 
 
 def drop_results(op: AnyOp, drop: list[int]) -> AnyOp:
@@ -39,9 +42,13 @@ def drop_results(op: AnyOp, drop: list[int]) -> AnyOp:
     outputs = L.outputs(op)
     old = L.body(op)
     with ir.InsertionPoint(op), op.location:
-        new = linalg.GenericOp([op.results[k].type for k in keep], L.inputs(op), [outputs[k] for k in keep],
-                               ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in new_maps]),
-                               op.attributes["iterator_types"])
+        new = linalg.GenericOp(
+            [op.results[k].type for k in keep],
+            L.inputs(op),
+            [outputs[k] for k in keep],
+            ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in new_maps]),
+            op.attributes["iterator_types"],
+        )
         arg_types = [a.type for a in old.arguments][:n_in] + [old.arguments[n_in + k].type for k in keep]
         block = new.regions[0].blocks.append(*arg_types)
     old_args = list(old.arguments)[:n_in] + [old.arguments[n_in + k] for k in keep]

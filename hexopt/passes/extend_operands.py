@@ -64,8 +64,9 @@ def _extend(value: AnyValue, ext: AnyOp) -> AnyValue:
     init = ir.Operation.create("tensor.empty", results=[out_type]).results[0]
     identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(t.rank))
     parallel = ir.Attribute.parse("#linalg.iterator_type<parallel>")
-    gen = linalg.GenericOp([out_type], [value], [init], ir.ArrayAttr.get([identity, identity]),
-                           ir.ArrayAttr.get([parallel] * t.rank))
+    gen = linalg.GenericOp(
+        [out_type], [value], [init], ir.ArrayAttr.get([identity, identity]), ir.ArrayAttr.get([parallel] * t.rank)
+    )
     block = gen.regions[0].blocks.append(t.element_type, wide)
     with ir.InsertionPoint(block):
         attrs = {name: ext.attributes[name] for name in ext.attributes}
@@ -82,16 +83,23 @@ def rebuild(op: AnyOp, exts: dict[int, AnyOp]) -> None:
         operands = list(op.operands)
         for i, ext in exts.items():
             operands[i] = _extend(operands[i], ext)
-        new = linalg.GenericOp([r.type for r in op.results], operands[:n_in], operands[n_in:],
-                               op.attributes["indexing_maps"], op.attributes["iterator_types"])
+        new = linalg.GenericOp(
+            [r.type for r in op.results],
+            operands[:n_in],
+            operands[n_in:],
+            op.attributes["indexing_maps"],
+            op.attributes["iterator_types"],
+        )
         for name in op.attributes:
             if name not in ("indexing_maps", "iterator_types", "operandSegmentSizes"):
                 new.attributes[name] = op.attributes[name]
-        types = [ir.RankedTensorType(v.type).element_type if isinstance(v.type, ir.ShapedType) else v.type
-                 for v in operands]
+        types = [
+            ir.RankedTensorType(v.type).element_type if isinstance(v.type, ir.ShapedType) else v.type for v in operands
+        ]
         block = new.regions[0].blocks.append(*types)
-    mapping: dict[Any, AnyValue] = {old: new_arg for old, new_arg in zip(old_block.arguments, block.arguments,
-                                                                        strict=True)}
+    mapping: dict[Any, AnyValue] = {
+        old: new_arg for old, new_arg in zip(old_block.arguments, block.arguments, strict=True)
+    }
     for ext in exts.values():
         mapping[ext.results[0]] = mapping[ext.operands[0]]
     with ir.InsertionPoint(block):
@@ -122,4 +130,3 @@ class ExtendContractionOperands(Pass):
             exts = extended_inputs(op, self.vector_bytes)
             if exts:
                 rebuild(op, exts)
-

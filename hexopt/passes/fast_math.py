@@ -37,8 +37,12 @@ def _whole_vector_multi_reduction(op: AnyOp) -> bool:
     if op.name != "vector.multi_reduction" or KEEP_EXACT in op.attributes:
         return False
     src = op.operands[0].type
-    return (isinstance(src, ir.VectorType) and src.rank == 1 and isinstance(src.element_type, ir.FloatType)
-            and not isinstance(op.results[0].type, ir.VectorType))
+    return (
+        isinstance(src, ir.VectorType)
+        and src.rank == 1
+        and isinstance(src.element_type, ir.FloatType)
+        and not isinstance(op.results[0].type, ir.VectorType)
+    )
 
 
 def _to_reduction(op: AnyOp, fast: AnyOp) -> None:
@@ -46,8 +50,9 @@ def _to_reduction(op: AnyOp, fast: AnyOp) -> None:
     this pass would have none: the same reduction, as a vector.reduction that carries them (its LLVM reduce
     intrinsic then does, as the reference's does)."""
     with ir.InsertionPoint(op), op.location:
-        new = vector.ReductionOp(op.results[0].type, op.attributes["kind"], op.operands[0], acc=op.operands[1],
-                                 fastmath=fast)
+        new = vector.ReductionOp(
+            op.results[0].type, op.attributes["kind"], op.operands[0], acc=op.operands[1], fastmath=fast
+        )
     op.results[0].replace_all_uses_with(new.result)
     op.erase()
 
@@ -56,5 +61,8 @@ def _takes_fast_math(op: AnyOp) -> bool:
     # vector.reduction too: without reassociation a float reduction across lanes is an ordered
     # chain of scalar adds (32 `sfadd` on Hexagon) instead of a shuffle tree.
     name = op.name
-    return ((name.startswith(("arith.", "math.")) or name == "vector.reduction") and KEEP_EXACT not in op.attributes
-            and hasattr(type(op.opview), "fastmath"))
+    return (
+        (name.startswith(("arith.", "math.")) or name == "vector.reduction")
+        and KEEP_EXACT not in op.attributes
+        and hasattr(type(op.opview), "fastmath")
+    )

@@ -36,8 +36,9 @@ class FlattenElementwise(Pass):
     name: ClassVar[str] = "flatten-elementwise"
     scope: ClassVar[str] = "builtin.module"
 
-    vector_bytes: int = option(128, "HVX vector length in bytes (lanes = vector-bytes / element size)", min=8,
-                               max=256, check=power_of_two)
+    vector_bytes: int = option(
+        128, "HVX vector length in bytes (lanes = vector-bytes / element size)", min=8, max=256, check=power_of_two
+    )
 
     def flattens(self, op: AnyOp) -> bool:
         if not L.is_generic(op) or not L.has_tensor_semantics(op):

@@ -125,7 +125,7 @@ def f16_to_f32(k: _Ints, x) -> object:
     normal = k.add(k.shl(em, k.c(13)), bias)
     # subnormal: e * 2^-24, e as a float by the 2^23 trick (both float ops exact)
     as_float = exact(arith.SubFOp(k.as_float(k.or_(em, k.c(0x4B000000))), k.fc(8388608.0)))
-    sub = k.bits(exact(arith.MulFOp(as_float, k.fc(2.0 ** -24))))
+    sub = k.bits(exact(arith.MulFOp(as_float, k.fc(2.0**-24))))
     return k.as_float(k.or_(k.sel(k.cmp("ult", em, k.c(0x0400)), sub, normal), sign))
 
 
@@ -162,9 +162,11 @@ class ExpandFloatConversions(Pass):
     scope: ClassVar[str] = "builtin.module"
 
     f16: Literal["native", "integer"] = option(
-        "native", "f16<->f32 vector conversions: native (LLVM's HVX qf32 conversions, 4 instructions; inf/NaN "
-                  "saturate before v79) or integer (IEEE-exact integer code, runs under qemu too)",
-        choices=F16_MODES)
+        "native",
+        "f16<->f32 vector conversions: native (LLVM's HVX qf32 conversions, 4 instructions; inf/NaN "
+        "saturate before v79) or integer (IEEE-exact integer code, runs under qemu too)",
+        choices=F16_MODES,
+    )
 
     def kind(self, op) -> str | None:
         """The narrow type's name ('bf16' / 'f16') if the pass rewrites this extf/truncf, else None."""
@@ -177,8 +179,11 @@ class ExpandFloatConversions(Pass):
         wide_elem = wide.element_type if vector else wide
         if not isinstance(wide_elem, ir.F32Type) or str(narrow_elem) not in ("bf16", "f16"):
             return None
-        if op.name == "arith.truncf" and "roundingmode" in op.attributes \
-                and "to_nearest_even" not in str(op.attributes["roundingmode"]):
+        if (
+            op.name == "arith.truncf"
+            and "roundingmode" in op.attributes
+            and "to_nearest_even" not in str(op.attributes["roundingmode"])
+        ):
             return None
         name = str(narrow_elem)
         # Scalars always: LLVM converts a scalar half or bfloat with a libcall on Hexagon.

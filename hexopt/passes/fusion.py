@@ -92,8 +92,9 @@ def loops_covered(consumer: AnyOp, producer: AnyOp, uses: list[int], to_producer
 
 def users_outside(producer: AnyOp, consumer: AnyOp) -> list[AnyOp]:
     """Operations (other than `consumer`) using a result of `producer`."""
-    return [use.owner.operation for result in producer.results for use in result.uses
-            if use.owner.operation != consumer]
+    return [
+        use.owner.operation for result in producer.results for use in result.uses if use.owner.operation != consumer
+    ]
 
 
 def ancestor_in_block(op: AnyOp | None, block: AnyOp) -> AnyOp | None:
@@ -119,8 +120,9 @@ def index_ops_remappable(to_producer: AnyMap) -> bool:
     return all(L.dim_position(e) is not None or isinstance(e, ir.AffineConstantExpr) for e in to_producer.results)
 
 
-def consider(consumer: AnyOp, producer: AnyOp, uses: list[int], multi_use: bool,
-             allow_recompute: bool) -> Candidate | None:
+def consider(
+    consumer: AnyOp, producer: AnyOp, uses: list[int], multi_use: bool, allow_recompute: bool
+) -> Candidate | None:
     """The fusion of `producer` into `consumer` this pass performs, or None."""
     if producer.block != consumer.block or not L.has_tensor_semantics(producer):
         return None
@@ -138,8 +140,13 @@ def consider(consumer: AnyOp, producer: AnyOp, uses: list[int], multi_use: bool,
     others = users_outside(producer, consumer)
     if not others or is_copy_like(producer):
         return Candidate(consumer, producer, uses, to_p, preserve=False)
-    if multi_use and L.all_parallel(consumer) and len(L.iterator_kinds(consumer)) == len(L.iterator_kinds(producer)) \
-            and to_p.is_permutation and all_after(consumer, others):
+    if (
+        multi_use
+        and L.all_parallel(consumer)
+        and len(L.iterator_kinds(consumer)) == len(L.iterator_kinds(producer))
+        and to_p.is_permutation
+        and all_after(consumer, others)
+    ):
         return Candidate(consumer, producer, uses, to_p, preserve=True)
     if allow_recompute:
         return Candidate(consumer, producer, uses, to_p, preserve=False)
@@ -237,7 +244,8 @@ def build_fused_body(cand: Candidate, block: AnyOp, operands: FusedOperands, pre
     and the consumer's."""
     c, p = cand.consumer, cand.producer
     mapping: dict[AnyValue, AnyValue] = {
-        source: arg for arg, source in zip(block.arguments, operands.arg_sources, strict=True) if source is not None}
+        source: arg for arg, source in zip(block.arguments, operands.arg_sources, strict=True) if source is not None
+    }
     p_ops, c_ops = L.body_ops(p), L.body_ops(c)
     with c.location, ir.InsertionPoint(block):
         clone_ops(p_ops[:-1], mapping, cand.to_producer)
@@ -256,9 +264,13 @@ def fuse(cand: Candidate) -> None:
     preserved = preserved_results(cand)
     operands = fused_operands(cand, preserved)
     with c.location, ir.InsertionPoint(c):
-        fused = linalg.GenericOp(operands.result_types, operands.inputs, operands.outputs,
-                                 ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in operands.maps]),
-                                 c.attributes["iterator_types"])
+        fused = linalg.GenericOp(
+            operands.result_types,
+            operands.inputs,
+            operands.outputs,
+            ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in operands.maps]),
+            c.attributes["iterator_types"],
+        )
         block = fused.regions[0].blocks.append(*operands.arg_types, arg_locs=[c.location] * len(operands.arg_types))
     build_fused_body(cand, block, operands, preserved)
     for i, r in enumerate(c.results):
@@ -313,11 +325,15 @@ class HexagonFusion(Pass):
     scope: ClassVar[str] = "func.func"
 
     allow_recompute: bool = option(
-        False, "also fuse an all-parallel producer whose other users the consumer cannot serve, "
-               "by recomputing it inside the consumer (the producer stays for its other users)")
+        False,
+        "also fuse an all-parallel producer whose other users the consumer cannot serve, "
+        "by recomputing it inside the consumer (the producer stays for its other users)",
+    )
     multi_use: bool = option(
-        True, "after upstream single-use fusion, run up to 3 rounds of multi-use fusion: the producer's "
-              "result becomes an extra result of the fused op for its other users")
+        True,
+        "after upstream single-use fusion, run up to 3 rounds of multi-use fusion: the producer's "
+        "result becomes an extra result of the fused op for its other users",
+    )
 
     def run_on_function(self, func: AnyOp) -> None:
         run_upstream_fusion(func)

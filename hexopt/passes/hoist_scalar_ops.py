@@ -24,8 +24,17 @@ from .base import Pass
 #: Dialects whose ops are pure computations on their operands...
 _PURE_DIALECTS = ("arith.", "math.")
 #: ...except those that may trap (undefined behaviour on a zero divisor) or are not computations.
-_MAY_TRAP = frozenset({"arith.divsi", "arith.divui", "arith.remsi", "arith.remui", "arith.ceildivsi",
-                       "arith.ceildivui", "arith.floordivsi"})
+_MAY_TRAP = frozenset(
+    {
+        "arith.divsi",
+        "arith.divui",
+        "arith.remsi",
+        "arith.remui",
+        "arith.ceildivsi",
+        "arith.ceildivui",
+        "arith.floordivsi",
+    }
+)
 
 
 def _invariant_inputs(op: AnyOp) -> dict[int, list[int]]:
@@ -45,8 +54,12 @@ def _invariant_inputs(op: AnyOp) -> dict[int, list[int]]:
 
 def _hoistable(body_op: AnyOp) -> bool:
     name = body_op.operation.name
-    return (name.startswith(_PURE_DIALECTS) and name not in _MAY_TRAP and not body_op.operation.regions
-            and len(body_op.operation.results) == 1)
+    return (
+        name.startswith(_PURE_DIALECTS)
+        and name not in _MAY_TRAP
+        and not body_op.operation.regions
+        and len(body_op.operation.results) == 1
+    )
 
 
 @dataclass(frozen=True)
@@ -86,8 +99,10 @@ class HoistScalarOps(Pass):
             if not any(u.owner in [m.operation for m in moved] for u in arg.uses):
                 continue
             with ir.InsertionPoint(op), op.location:
-                idx = [arith.ConstantOp(ir.IndexType.get(), ir.IntegerAttr.get(ir.IndexType.get(), k)).result
-                       for k in indices]
+                idx = [
+                    arith.ConstantOp(ir.IndexType.get(), ir.IntegerAttr.get(ir.IndexType.get(), k)).result
+                    for k in indices
+                ]
                 mapping[arg] = tensor.ExtractOp(op.operands[i], idx).result
         for body_op in moved:
             for j, v in enumerate(list(body_op.operation.operands)):
@@ -95,4 +110,3 @@ class HoistScalarOps(Pass):
                     body_op.operation.operands[j] = mapping[v]
             body_op.operation.move_before(op.operation)
         return len(moved)
-

@@ -72,9 +72,13 @@ class WriteLoopCarriedInPlace(Pass):
         maps = [m for j, m in enumerate(maps[:n_in]) if j != i] + [maps[n_in]]
         old = L.body(op)
         with ir.InsertionPoint(op), op.location:
-            new = linalg.GenericOp([op.results[0].type], inputs, [carried],
-                                   ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps]),
-                                   op.attributes["iterator_types"])
+            new = linalg.GenericOp(
+                [op.results[0].type],
+                inputs,
+                [carried],
+                ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps]),
+                op.attributes["iterator_types"],
+            )
             arg_types = [a.type for j, a in enumerate(old.arguments) if j != i]
             block = new.regions[0].blocks.append(*arg_types)
         new_args = list(block.arguments)

@@ -80,7 +80,7 @@ def _resize(value: AnyOp, dst: AnyType) -> AnyOp:
         parts = list(enumerate(_fields(dst) or []))
     out = llvm.UndefOp(dst).result
     for i, field_type in parts:
-        src_field = (ir.IntegerType.get_signless(array[1]) if array else (_fields(src) or [])[i])
+        src_field = ir.IntegerType.get_signless(array[1]) if array else (_fields(src) or [])[i]
         field = llvm.ExtractValueOp(src_field, value, [i]).result
         out = llvm.InsertValueOp(out, _resize(field, field_type), [i]).result
     return out
@@ -127,8 +127,12 @@ def _i64_constant_fitting_i32(value: AnyOp) -> int | None:
 
 
 def _has_private_definitions(module: AnyOp) -> bool:
-    return any(op.operation.name == "llvm.func" and op.operation.regions[0].blocks
-               and "sym_visibility" in op.operation.attributes for op in module.body.operations)
+    return any(
+        op.operation.name == "llvm.func"
+        and op.operation.regions[0].blocks
+        and "sym_visibility" in op.operation.attributes
+        for op in module.body.operations
+    )
 
 
 def narrow_internal_arguments(module: AnyOp) -> int:
@@ -152,8 +156,12 @@ def narrow_internal_arguments(module: AnyOp) -> int:
     i32, changed = ir.IntegerType.get_signless(32), 0
     for name, fn in funcs.items():
         attrs = fn.attributes
-        if name in taken or not fn.regions[0].blocks or "sym_visibility" not in attrs \
-                or str(attrs["sym_visibility"]) != '"private"':
+        if (
+            name in taken
+            or not fn.regions[0].blocks
+            or "sym_visibility" not in attrs
+            or str(attrs["sym_visibility"]) != '"private"'
+        ):
             continue
         sites = calls.get(name, [])
         args = fn.regions[0].blocks[0].arguments
@@ -168,8 +176,11 @@ def narrow_internal_arguments(module: AnyOp) -> int:
             for call in sites:
                 v = call.operands[i]
                 ext = v.owner
-                sext = not isinstance(ext, ir.Block) and ext.operation.name == "llvm.sext" \
+                sext = (
+                    not isinstance(ext, ir.Block)
+                    and ext.operation.name == "llvm.sext"
                     and _int_width(ext.operation.operands[0].type) == 32
+                )
                 if not sext and _i64_constant_fitting_i32(v) is None:
                     ok = False
                     break
@@ -193,7 +204,7 @@ def narrow_internal_arguments(module: AnyOp) -> int:
                     with ir.InsertionPoint(call), call.location:
                         call.operands[i] = llvm.ConstantOp(i32, ir.IntegerAttr.get(i32, constant)).result
         ftype = str(ir.TypeAttr(attrs["function_type"]).value)
-        result = ftype[len("!llvm.func<"):ftype.index(" (")]
+        result = ftype[len("!llvm.func<") : ftype.index(" (")]
         inputs = ", ".join(str(a.type) for a in args)
         attrs["function_type"] = ir.TypeAttr.get(ir.Type.parse(f"!llvm.func<{result} ({inputs})>"))
         for call in sites:

@@ -34,16 +34,24 @@ class ReplaceLibraryCalls(Pass):
 
     def apply(self, module: AnyOp) -> None:
         ops = walk_ops(module, lambda op: op.name.startswith("linalg.") and "library_call" in op.attributes)
-        declared = {str(ir.StringAttr(op.attributes["sym_name"]).value): op for op in module.body.operations
-                    if op.operation.name == "func.func"}
+        declared = {
+            str(ir.StringAttr(op.attributes["sym_name"]).value): op
+            for op in module.body.operations
+            if op.operation.name == "func.func"
+        }
         for op in ops:
             if len(op.results):
-                raise PassFailure(f"'{op.name}' with a library_call still works on tensors: only a bufferized op "
-                                  "can be replaced by a call", op)
+                raise PassFailure(
+                    f"'{op.name}' with a library_call still works on tensors: only a bufferized op "
+                    "can be replaced by a call",
+                    op,
+                )
             callee = ir.StringAttr(op.attributes["library_call"]).value
             with ir.InsertionPoint(op), op.location:
-                args = [memref.CastOp(_dynamic_layout(v.type), v).result if isinstance(v.type, ir.MemRefType) else v
-                        for v in op.operands]
+                args = [
+                    memref.CastOp(_dynamic_layout(v.type), v).result if isinstance(v.type, ir.MemRefType) else v
+                    for v in op.operands
+                ]
                 func.CallOp([], ir.FlatSymbolRefAttr.get(callee), args)
             if callee not in declared:
                 with ir.InsertionPoint.at_block_begin(module.body), op.location:

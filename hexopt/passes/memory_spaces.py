@@ -44,5 +44,9 @@ class CheckMemorySpaces(Pass):
         module.operation.walk(visit)
         if bad:
             op, t = bad[0]
-            raise PassFailure(f"'{op.name}' uses {t}: memrefs outside the default memory space (VTCM) are not "
-                              "supported by hexopt's lowering", op, unsupported=True)
+            raise PassFailure(
+                f"'{op.name}' uses {t}: memrefs outside the default memory space (VTCM) are not "
+                "supported by hexopt's lowering",
+                op,
+                unsupported=True,
+            )

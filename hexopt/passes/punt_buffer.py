@@ -20,11 +20,29 @@ from hexopt.ir import AnyOp, AnyValue, bufferization, ir, ops_named
 from .base import Pass
 
 #: Ops through which a memref is only passed on (a view of the same buffer), never written.
-_VIEWS = frozenset({"memref.reinterpret_cast", "memref.subview", "memref.cast", "memref.expand_shape",
-                    "memref.collapse_shape", "memref.transpose"})
+_VIEWS = frozenset(
+    {
+        "memref.reinterpret_cast",
+        "memref.subview",
+        "memref.cast",
+        "memref.expand_shape",
+        "memref.collapse_shape",
+        "memref.transpose",
+    }
+)
 #: Ops that only read a memref operand (or read its metadata).
-_READS = frozenset({"bufferization.to_tensor", "memref.dim", "memref.rank", "memref.extract_strided_metadata",
-                    "memref.load", "vector.transfer_read", "vector.load", "memref.extract_aligned_pointer_as_index"})
+_READS = frozenset(
+    {
+        "bufferization.to_tensor",
+        "memref.dim",
+        "memref.rank",
+        "memref.extract_strided_metadata",
+        "memref.load",
+        "vector.transfer_read",
+        "vector.load",
+        "memref.extract_aligned_pointer_as_index",
+    }
+)
 
 
 def _base_arguments(value: AnyValue, seen: set | None = None) -> set | None:

@@ -46,10 +46,14 @@ class ReferenceAbi(Pass):
     name: ClassVar[str] = "reference-abi"
     scope: ClassVar[str] = "builtin.module"
 
-    index_bitwidth: int = option(0, "the index width inside the body; 0 = the module's DLTI index (else 64)",
-                                 choices=(0, 32, 64))
-    c_wrappers: bool = option(True, "as the reference: when a function returns a value, mark every public function "
-                                    "llvm.emit_c_interface (its driver calls _mlir_ciface_<kernel> then)")
+    index_bitwidth: int = option(
+        0, "the index width inside the body; 0 = the module's DLTI index (else 64)", choices=(0, 32, 64)
+    )
+    c_wrappers: bool = option(
+        True,
+        "as the reference: when a function returns a value, mark every public function "
+        "llvm.emit_c_interface (its driver calls _mlir_ciface_<kernel> then)",
+    )
 
     def apply(self, module: AnyOp) -> None:
         funcs = [op for op in module.body.operations if op.operation.name == "func.func"]
@@ -57,8 +61,9 @@ class ReferenceAbi(Pass):
         if bits < 64:
             for func in funcs:
                 _check_unranked_uses(func)
-        if self.c_wrappers and any(len(ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value).results)
-                                   for f in funcs):
+        if self.c_wrappers and any(
+            len(ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value).results) for f in funcs
+        ):
             for f in funcs:
                 attrs = f.operation.attributes
                 if len(f.operation.regions[0].blocks) and "sym_visibility" not in attrs:
@@ -91,4 +96,6 @@ def _check_unranked_uses(func: AnyOp) -> None:
                     f"'{name}' reads the offset, sizes or strides of an unranked memref ({value.type}); with the "
                     "reference ABI the caller lays them out with 64 bits while this kernel's index is 32 bits: "
                     "lower with --set index-bitwidth=64 (the reference's own lowering) or --set abi=compact",
-                    owner, unsupported=True)
+                    owner,
+                    unsupported=True,
+                )

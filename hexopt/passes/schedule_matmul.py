@@ -15,11 +15,20 @@ MATMULS = ("linalg.matmul", "linalg.batch_matmul")
 
 # linalg ops that are already generic, that the fused IR keeps named (fills become constants in
 # consumer bodies or stay as plain initializers), or that are not structured ops at all.
-KEEP_NAMED = frozenset({
-    "linalg.generic", "linalg.fill", "linalg.yield", "linalg.index", "linalg.pack", "linalg.unpack",
-    "linalg.softmax", "linalg.winograd_filter_transform", "linalg.winograd_input_transform",
-    "linalg.winograd_output_transform",
-})
+KEEP_NAMED = frozenset(
+    {
+        "linalg.generic",
+        "linalg.fill",
+        "linalg.yield",
+        "linalg.index",
+        "linalg.pack",
+        "linalg.unpack",
+        "linalg.softmax",
+        "linalg.winograd_filter_transform",
+        "linalg.winograd_input_transform",
+        "linalg.winograd_output_transform",
+    }
+)
 
 
 def map_through_transpose(consumer_map: AnyMap, permutation: list[int]) -> AnyMap:
@@ -77,8 +86,7 @@ def innermost_parallel_order(op: AnyOp) -> list[int] | None:
     if inner is None or not parallel[inner]:
         return None
     n = len(parallel)
-    return ([d for d in range(n) if parallel[d] and d != inner] + [d for d in range(n) if not parallel[d]]
-            + [inner])
+    return [d for d in range(n) if parallel[d] and d != inner] + [d for d in range(n) if not parallel[d]] + [inner]
 
 
 def position_in_block(op: AnyOp) -> tuple[AnyOp, int]:
@@ -104,8 +112,12 @@ class ScheduleMatmulForHvx(Pass):
         # since the Python handles of replaced ops must not be touched again.
         where = [position_in_block(op.operation) for op in matmuls]
         # an op that names a library_call stays named: replace-library-calls calls that routine for it
-        named = walk_ops(func, lambda op: op.name.startswith("linalg.") and op.name not in KEEP_NAMED
-                         and "library_call" not in op.attributes)
+        named = walk_ops(
+            func,
+            lambda op: (
+                op.name.startswith("linalg.") and op.name not in KEEP_NAMED and "library_call" not in op.attributes
+            ),
+        )
         if not named:
             return
         tag_ops(named, 0)

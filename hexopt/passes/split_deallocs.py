@@ -53,5 +53,6 @@ class SplitDeallocs(Pass):
         if self.strict:
             for dealloc in ops_named(func, "bufferization.dealloc"):
                 if len(dealloc.memrefs) > 1:
-                    raise PassFailure("split-deallocs: a dealloc of several memrefs with retained values is left",
-                                      dealloc)
+                    raise PassFailure(
+                        "split-deallocs: a dealloc of several memrefs with retained values is left", dealloc
+                    )

@@ -25,11 +25,16 @@ class SplitReduceGeneric(Pass):
     name: ClassVar[str] = "split-reduce-generic"
     scope: ClassVar[str] = "builtin.module"
 
-    ratio: int = option(0, "size of the inner parallel dimension of the partial reduction; "
-                           "0: the vector length, vector-bytes / element size (32 for f32)",
-                        min=0, check=_ratio_rule)
-    vector_bytes: int = option(128, "HVX vector length in bytes (used when ratio is 0)", min=8, max=256,
-                               check=power_of_two)
+    ratio: int = option(
+        0,
+        "size of the inner parallel dimension of the partial reduction; "
+        "0: the vector length, vector-bytes / element size (32 for f32)",
+        min=0,
+        check=_ratio_rule,
+    )
+    vector_bytes: int = option(
+        128, "HVX vector length in bytes (used when ratio is 0)", min=8, max=256, check=power_of_two
+    )
 
     def ratio_for(self, op: AnyOp) -> int:
         return self.ratio or L.vector_lanes(op, self.vector_bytes)
@@ -50,8 +55,9 @@ class SplitReduceGeneric(Pass):
 
     def apply(self, module: AnyOp) -> None:
         # the op index keeps keys apart: split_reduction is applied to one op per handle, as before
-        targets = [(op, (self.ratio_for(op), i))
-                   for i, op in enumerate(L.structured_ops(module)) if self.splittable(op)]
+        targets = [
+            (op, (self.ratio_for(op), i)) for i, op in enumerate(L.structured_ops(module)) if self.splittable(op)
+        ]
         run_on_targets(module, targets, _split)
         _infinite_identities(module)
 

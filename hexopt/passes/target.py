@@ -143,5 +143,9 @@ def check_index_width(module: AnyOp, bits: int, target: str) -> None:
     module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)  # the first occurrence in source order
     if found:
         op, problem = found[0]
-        raise PassFailure(f"{problem} does not fit the {bits}-bit index of target '{target}' (at most {limit}); "
-                          "it would be truncated when lowered", op, unsupported=True)
+        raise PassFailure(
+            f"{problem} does not fit the {bits}-bit index of target '{target}' (at most {limit}); "
+            "it would be truncated when lowered",
+            op,
+            unsupported=True,
+        )

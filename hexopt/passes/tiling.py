@@ -44,23 +44,45 @@ class HexagonTiling(Pass):
     name: ClassVar[str] = "hexagon-tiling"
     scope: ClassVar[str] = "builtin.module"
 
-    vector_bytes: int = option(128, "HVX vector length in bytes; innermost tile = vector-bytes / element size",
-                               min=8, max=256, check=power_of_two)
-    split: bool = option(True, "split an innermost range that is not a multiple of the tile and tile the "
-                               "multiple part (the remainder stays untiled)")
-    pad: bool = option(False, "instead of splitting, pad an innermost parallel range to a multiple of the tile "
-                              "(operands copied into zero-padded buffers, every tile a full vector); the reference's "
-                              "split-tiling-range=false")
-    register_accumulators: bool = option(False, "tile a reduction whose innermost loop is parallel (a contraction) "
-                                                "to [rows, full reduction, one vector], so that hexagon-vectorization "
-                                                "keeps each output vector in a register across the reduction loop; "
-                                                "false: the reference's [1, ..., 1, one vector] tiles")
+    vector_bytes: int = option(
+        128,
+        "HVX vector length in bytes; innermost tile = vector-bytes / element size",
+        min=8,
+        max=256,
+        check=power_of_two,
+    )
+    split: bool = option(
+        True,
+        "split an innermost range that is not a multiple of the tile and tile the "
+        "multiple part (the remainder stays untiled)",
+    )
+    pad: bool = option(
+        False,
+        "instead of splitting, pad an innermost parallel range to a multiple of the tile "
+        "(operands copied into zero-padded buffers, every tile a full vector); the reference's "
+        "split-tiling-range=false",
+    )
+    register_accumulators: bool = option(
+        False,
+        "tile a reduction whose innermost loop is parallel (a contraction) "
+        "to [rows, full reduction, one vector], so that hexagon-vectorization "
+        "keeps each output vector in a register across the reduction loop; "
+        "false: the reference's [1, ..., 1, one vector] tiles",
+    )
     # At most 16: hexagon-vectorization keeps at most 16 output vectors in registers (HVX has 32).
-    contraction_rows: int = option(4, "with register-accumulators: output rows per contraction tile (register "
-                                      "blocking; used when it divides the row range, else 1)", min=1, max=16)
-    fill_destinations: bool = option(True, "with register-accumulators: a contraction whose output is a fill of a "
-                                           "constant fills each tile's slice (its accumulators then start from the "
-                                           "constant) instead of reading a filled buffer that bufferization copies")
+    contraction_rows: int = option(
+        4,
+        "with register-accumulators: output rows per contraction tile (register "
+        "blocking; used when it divides the row range, else 1)",
+        min=1,
+        max=16,
+    )
+    fill_destinations: bool = option(
+        True,
+        "with register-accumulators: a contraction whose output is a fill of a "
+        "constant fills each tile's slice (its accumulators then start from the "
+        "constant) instead of reading a filled buffer that bufferization copies",
+    )
 
     def tile_sizes(self, op: AnyOp) -> list[int] | None:
         """[1, ..., 1, inner] for `op`, or None when the op is left alone."""

@@ -35,8 +35,12 @@ class MaterializeTransposedOperands(Pass):
     name: ClassVar[str] = "materialize-transposed-operands"
     scope: ClassVar[str] = "func.func"
 
-    min_reuse: int = option(2, "transpose an operand only if the loops it does not index run it at least this "
-                               "many times (the copy must pay for itself)", min=1)
+    min_reuse: int = option(
+        2,
+        "transpose an operand only if the loops it does not index run it at least this "
+        "many times (the copy must pay for itself)",
+        min=1,
+    )
 
     def candidates(self, op: AnyOp) -> list[tuple[int, list[int]]]:
         if not L.is_generic(op) or not L.has_tensor_semantics(op):

@@ -34,8 +34,18 @@ from . import _linalg as L
 from .base import Pass, option, power_of_two
 
 #: Element-wise conversions a copying generic may apply to its input.
-_CASTS = {"arith.extf", "arith.truncf", "arith.sitofp", "arith.uitofp", "arith.fptosi", "arith.fptoui",
-          "arith.extsi", "arith.extui", "arith.trunci", "arith.bitcast"}
+_CASTS = {
+    "arith.extf",
+    "arith.truncf",
+    "arith.sitofp",
+    "arith.uitofp",
+    "arith.fptosi",
+    "arith.fptoui",
+    "arith.extsi",
+    "arith.extui",
+    "arith.trunci",
+    "arith.bitcast",
+}
 
 
 @dataclass(frozen=True)
@@ -91,16 +101,22 @@ def plan(op: AnyOp) -> _Copy | None:
     source, dest = op.operands[0], op.operands[1]
     if not isinstance(source.type, ir.MemRefType) or source.type.rank != dest.type.rank:
         return None
-    if name == "linalg.generic" and (not L.all_parallel(op) or any(m != ir.AffineMap.get_identity(m.n_dims)
-                                                                   for m in L.indexing_maps(op))):
+    if name == "linalg.generic" and (
+        not L.all_parallel(op) or any(m != ir.AffineMap.get_identity(m.n_dims) for m in L.indexing_maps(op))
+    ):
         return None
     ops = L.body_ops(op)
     block = L.body(op)
     yielded = ops[-1].operands[0] if len(ops[-1].operands) == 1 else None
     if len(ops) == 1 and yielded == block.arguments[0]:
         return _Copy(dest, source=source) if source.type.element_type == dest.type.element_type else None
-    if name == "linalg.generic" and len(ops) == 2 and ops[0].name in _CASTS and yielded == ops[0].results[0] \
-            and list(ops[0].operands) == [block.arguments[0]]:
+    if (
+        name == "linalg.generic"
+        and len(ops) == 2
+        and ops[0].name in _CASTS
+        and yielded == ops[0].results[0]
+        and list(ops[0].operands) == [block.arguments[0]]
+    ):
         return _Copy(dest, source=source, cast=ops[0])
     return None
 
@@ -112,13 +128,20 @@ class VectorizeMemrefCopies(Pass):
     name: ClassVar[str] = "vectorize-memref-copies"
     scope: ClassVar[str] = "builtin.module"
 
-    vector_bytes: int = option(128, "HVX vector length in bytes: lanes = vector-bytes / the narrower element size",
-                               min=8, max=256, check=power_of_two)
+    vector_bytes: int = option(
+        128,
+        "HVX vector length in bytes: lanes = vector-bytes / the narrower element size",
+        min=8,
+        max=256,
+        check=power_of_two,
+    )
     memref_copy: Literal["none", "strided", "all"] = option(
-        "strided", "which memref.copy ops (bufferization's copies) to rewrite: none; strided (those between "
+        "strided",
+        "which memref.copy ops (bufferization's copies) to rewrite: none; strided (those between "
         "non-contiguous buffers, which otherwise call the generic element-by-element memrefCopy); all (also the "
         "contiguous ones, which LLVM otherwise makes memcpy calls: compiler-rt's aligned one when sizes allow)",
-        choices=("none", "strided", "all"))
+        choices=("none", "strided", "all"),
+    )
 
     def rewrites_memref_copy(self, op: AnyOp) -> bool:
         if self.memref_copy == "strided":
@@ -250,4 +273,3 @@ def _no_builtins(op: AnyOp) -> None:
     if any(str(a) == '"no-builtins"' for a in items):
         return
     attrs["passthrough"] = ir.ArrayAttr.get([*items, ir.StringAttr.get("no-builtins")])
-

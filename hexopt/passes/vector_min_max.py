@@ -29,8 +29,12 @@ from hexopt.ir import arith, ir
 from .base import Pass
 from .vector_math import fastmath_flags
 
-ELEMENTWISE = {"arith.maxnumf": (True, False), "arith.minnumf": (False, False),
-               "arith.maximumf": (True, True), "arith.minimumf": (False, True)}  # name -> (is max, propagates NaN)
+ELEMENTWISE = {
+    "arith.maxnumf": (True, False),
+    "arith.minnumf": (False, False),
+    "arith.maximumf": (True, True),
+    "arith.minimumf": (False, True),
+}  # name -> (is max, propagates NaN)
 REDUCTION_KINDS = {"maximumf": "maxnumf", "minimumf": "minnumf"}
 
 
@@ -69,8 +73,7 @@ def min_max(op, is_max: bool, propagate_nan: bool, flags: set[str]):
     if propagate_nan and "nsz" not in flags:
         # +0 vs -0: the bits' and (max) or or (min); equal values give themselves
         both = arith.OrIOp(k.bits(a), k.bits(b)).result
-        zeros = arith.CmpIOp(arith.CmpIPredicate.eq, arith.AndIOp(both, k.const(k.abs_mask)).result,
-                             k.const(0)).result
+        zeros = arith.CmpIOp(arith.CmpIPredicate.eq, arith.AndIOp(both, k.const(k.abs_mask)).result, k.const(0)).result
         merged = (arith.AndIOp if is_max else arith.OrIOp)(k.bits(a), k.bits(b)).result
         result = arith.SelectOp(zeros, arith.BitcastOp(vtype, merged).result, result).result
     if "nnan" not in flags:

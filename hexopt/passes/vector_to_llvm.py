@@ -38,8 +38,9 @@ class LowerVectorToLlvm(Pass):
     name: ClassVar[str] = "lower-vector-to-llvm"
     scope: ClassVar[str] = "builtin.module"
 
-    index_bitwidth: int = option(0, "bits of index in memref descriptors; 0 = the module's DLTI index width (else 64)",
-                                 choices=(0, 32, 64))
+    index_bitwidth: int = option(
+        0, "bits of index in memref descriptors; 0 = the module's DLTI index width (else 64)", choices=(0, 32, 64)
+    )
     use_vector_alignment: bool = option(False, "align vector loads/stores to the vector type (aligned HVX vmem)")
 
     def apply(self, module: AnyOp) -> None:
@@ -49,9 +50,12 @@ class LowerVectorToLlvm(Pass):
         align = " use_vector_alignment = true" if self.use_vector_alignment else ""
         script = Script()
         script.apply_patterns(ROOT, _VECTOR_LOWERINGS)
-        script.apply_conversion_patterns(ROOT, [f"vector.vector_to_llvm{align}"],
-                                         f"memref.memref_to_llvm_type_converter {{index_bitwidth = {bits}}}",
-                                         legal_dialects=["llvm"])
+        script.apply_conversion_patterns(
+            ROOT,
+            [f"vector.vector_to_llvm{align}"],
+            f"memref.memref_to_llvm_type_converter {{index_bitwidth = {bits}}}",
+            legal_dialects=["llvm"],
+        )
         run_script(module, script)
 
 

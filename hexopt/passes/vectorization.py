@@ -27,8 +27,14 @@ from .base import Pass, option, power_of_two
 #: At most this many output vectors of one contraction tile are kept in registers (HVX has 32).
 MAX_ACCUMULATORS = 16
 #: Combining ops of a row reduction -> the vector.kind of the reduction across lanes.
-REDUCTION_KINDS = {"arith.addf": "add", "arith.mulf": "mul", "arith.maxnumf": "maxnumf",
-                   "arith.minnumf": "minnumf", "arith.maximumf": "maximumf", "arith.minimumf": "minimumf"}
+REDUCTION_KINDS = {
+    "arith.addf": "add",
+    "arith.mulf": "mul",
+    "arith.maxnumf": "maxnumf",
+    "arith.minnumf": "minnumf",
+    "arith.maximumf": "maximumf",
+    "arith.minimumf": "minimumf",
+}
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -150,7 +156,7 @@ def one_vector_sizes(op: AnyOp, vector_bytes: int) -> list[int] | None:
     ranges = L.loop_ranges(op)
     if not ranges:
         return None
-    if L.is_generic(op) and len({str(m) for m in L.indexing_maps(op)[L.num_inputs(op):]}) > 1:
+    if L.is_generic(op) and len({str(m) for m in L.indexing_maps(op)[L.num_inputs(op) :]}) > 1:
         # Outputs written through different maps (e.g. a row and a column): upstream's vectorizer fails
         # on some of them ("Attempted to vectorize, but failed"); such ops stay scalar.
         return None
@@ -183,22 +189,30 @@ class _Builder:
 
     @staticmethod
     def poison(elem: AnyType) -> AnyValue:
-        return ir.Operation.create("ub.poison", results=[elem],
-                                   attributes={"value": ir.Attribute.parse("#ub.poison")}).result
+        return ir.Operation.create(
+            "ub.poison", results=[elem], attributes={"value": ir.Attribute.parse("#ub.poison")}
+        ).result
 
     def read(self, value: AnyValue, indices: Sequence[AnyValue], along: int, elem: AnyType) -> AnyValue:
         """An in-bounds vector read of `value` at `indices` along its dimension `along`."""
         rank = len(indices)
         perm = ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(along)])
-        return vector.TransferReadOp(self.vtype(elem), value, list(indices), ir.AffineMapAttr.get(perm),
-                                     self.poison(elem), ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
+        return vector.TransferReadOp(
+            self.vtype(elem),
+            value,
+            list(indices),
+            ir.AffineMapAttr.get(perm),
+            self.poison(elem),
+            ir.ArrayAttr.get([ir.BoolAttr.get(True)]),
+        ).result
 
     def write(self, vec: AnyValue, dest: AnyValue, indices: Sequence[AnyValue]) -> AnyValue:
         """An in-bounds write of `vec` into `dest` at `indices` along its last dimension; the new tensor."""
         rank = len(indices)
         perm = ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)])
-        return vector.TransferWriteOp(dest.type, vec, dest, list(indices), ir.AffineMapAttr.get(perm),
-                                      ir.ArrayAttr.get([ir.BoolAttr.get(True)])).result
+        return vector.TransferWriteOp(
+            dest.type, vec, dest, list(indices), ir.AffineMapAttr.get(perm), ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+        ).result
 
 
 def _replace(op: AnyOp, result: AnyValue) -> None:
@@ -221,8 +235,11 @@ def vectorize_row_reduction(op: AnyOp, plan: RowReductionPlan) -> None:
             point = {d: b.const(0) for d in range(n)}
             point[n - 1] = b.const(c * plan.lanes)
             v = b.read(value, [point[d] for d in plan.dims[0]], len(plan.dims[0]) - 1, elem)
-            acc = v if acc is None else ir.Operation.create(name, results=[vtype], operands=[v, acc],
-                                                            attributes=attrs).results[0]
+            acc = (
+                v
+                if acc is None
+                else ir.Operation.create(name, results=[vtype], operands=[v, acc], attributes=attrs).results[0]
+            )
         indices = [b.const(0) for _ in plan.dims[1]]
         init = tensor.extract(out, indices)
         kind = ir.Attribute.parse(f"#vector.kind<{REDUCTION_KINDS[name]}>")
@@ -233,8 +250,9 @@ def vectorize_row_reduction(op: AnyOp, plan: RowReductionPlan) -> None:
     _replace(op, result)
 
 
-def _read_operand(b: _Builder, value: AnyValue, dims: list[int], point: dict[int, AnyValue], elem: AnyType,
-                  inner: int) -> AnyValue:
+def _read_operand(
+    b: _Builder, value: AnyValue, dims: list[int], point: dict[int, AnyValue], elem: AnyType, inner: int
+) -> AnyValue:
     """value[point] as a vector along loop `inner`: a broadcast scalar if `value` is not indexed by it, a
     strided read through a permutation map if it is not its last dimension."""
     indices = [point[d] for d in dims]
@@ -260,8 +278,12 @@ def _clone_body_on_vectors(block: AnyOp, env: dict[AnyValue, AnyValue], b: _Buil
     ops = list(block.operations)
     for body_op in ops[:-1]:
         attrs = {a: body_op.attributes[a] for a in body_op.attributes}
-        new = ir.Operation.create(body_op.operation.name, results=[b.vtype(body_op.results[0].type)],
-                                  operands=[env[v] for v in body_op.operands], attributes=attrs)
+        new = ir.Operation.create(
+            body_op.operation.name,
+            results=[b.vtype(body_op.results[0].type)],
+            operands=[env[v] for v in body_op.operands],
+            attributes=attrs,
+        )
         env[body_op.results[0]] = new.results[0]
     return env[ops[-1].operands[0]]
 
@@ -344,8 +366,12 @@ def reductions_to_one_dim(root: AnyOp) -> int:
 
 
 #: vector.reduction kinds of floats whose accumulator LLVM combines with a separate, flagless scalar op.
-_LANEWISE = {"maxnumf": "arith.maxnumf", "minnumf": "arith.minnumf", "maximumf": "arith.maximumf",
-             "minimumf": "arith.minimumf"}
+_LANEWISE = {
+    "maxnumf": "arith.maxnumf",
+    "minnumf": "arith.minnumf",
+    "maximumf": "arith.maximumf",
+    "minimumf": "arith.minimumf",
+}
 
 
 def fold_accumulators_into_vectors(root: AnyOp) -> int:
@@ -387,11 +413,17 @@ def _cleanup(script: Script) -> None:
     against such cycles."""
     funcs = script.match_ops(["func.func"])
     script.apply_patterns(funcs, ["tensor.fold_tensor_subset_ops_into_vector_transfers", "canonicalization"])
-    script.apply_patterns(funcs, ["vector.cast_away_vector_leading_one_dim", "vector.drop_unit_dims_with_shape_cast",
-                                  "tensor.fold_tensor_subset_ops_into_vector_transfers", "canonicalization"],
-                          max_num_rewrites=100000)
-    script.apply_patterns(funcs, ["vector.transfer_permutation_patterns", "canonicalization"],
-                          max_num_rewrites=100000)
+    script.apply_patterns(
+        funcs,
+        [
+            "vector.cast_away_vector_leading_one_dim",
+            "vector.drop_unit_dims_with_shape_cast",
+            "tensor.fold_tensor_subset_ops_into_vector_transfers",
+            "canonicalization",
+        ],
+        max_num_rewrites=100000,
+    )
+    script.apply_patterns(funcs, ["vector.transfer_permutation_patterns", "canonicalization"], max_num_rewrites=100000)
 
 
 def _vectorize(script: Script, handle: str, sizes: tuple[int, ...]) -> None:
@@ -405,8 +437,13 @@ class HexagonVectorization(Pass):
     name: ClassVar[str] = "hexagon-vectorization"
     scope: ClassVar[str] = "builtin.module"
 
-    vector_bytes: int = option(128, "HVX vector length in bytes; ops whose innermost range is "
-                                    "vector-bytes / element size get vectorized", min=8, max=256, check=power_of_two)
+    vector_bytes: int = option(
+        128,
+        "HVX vector length in bytes; ops whose innermost range is vector-bytes / element size get vectorized",
+        min=8,
+        max=256,
+        check=power_of_two,
+    )
 
     def apply(self, module: AnyOp) -> None:
         rewritten = 0

@@ -41,13 +41,21 @@ class FormVirtualThreads(Pass):
     # on a DSP with a handful of hardware threads.
     num_threads: int = option(4, "number of chunks (threads) the chosen parallel loop is split into", min=1, max=128)
     min_work: int = option(65536, "split an op only if loop-range product x body-ops / 2 reaches this", min=0)
-    vector_bytes: int = option(128, "HVX vector length in bytes: the innermost loop is split only into chunks of "
-                                    "whole vectors (vector-bytes / element size lanes)", min=8, max=256,
-                               check=power_of_two)
-    split_reductions: bool = option(True, "a big reduction with no parallel loop to split (a sum that "
-                                          "split-reduce-generic made [n/32 reduction, 32 parallel]) is split into "
-                                          "num-threads partial reductions of contiguous chunks, one per thread, and "
-                                          "a final one")
+    vector_bytes: int = option(
+        128,
+        "HVX vector length in bytes: the innermost loop is split only into chunks of "
+        "whole vectors (vector-bytes / element size lanes)",
+        min=8,
+        max=256,
+        check=power_of_two,
+    )
+    split_reductions: bool = option(
+        True,
+        "a big reduction with no parallel loop to split (a sum that "
+        "split-reduce-generic made [n/32 reduction, 32 parallel]) is split into "
+        "num-threads partial reductions of contiguous chunks, one per thread, and "
+        "a final one",
+    )
 
     def thread_dim(self, op: AnyOp) -> int | None:
         """The loop to split (the outermost parallel one that num-threads divides), or None."""

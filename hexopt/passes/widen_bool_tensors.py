@@ -25,17 +25,27 @@ from . import _linalg as L
 from .base import Pass, PassFailure
 
 #: Ops whose i1 tensor operands/results only need the new type (they do not look at elements).
-_SHAPE_OPS = frozenset({
-    "tensor.empty", "tensor.extract_slice", "tensor.insert_slice", "tensor.expand_shape", "tensor.collapse_shape",
-    "tensor.cast", "scf.for", "scf.if", "scf.yield",
-})
+_SHAPE_OPS = frozenset(
+    {
+        "tensor.empty",
+        "tensor.extract_slice",
+        "tensor.insert_slice",
+        "tensor.expand_shape",
+        "tensor.collapse_shape",
+        "tensor.cast",
+        "scf.for",
+        "scf.if",
+        "scf.yield",
+    }
+)
 #: Ops that are rewritten around their i1 element values.
 _ELEMENT_OPS = frozenset({"linalg.generic", "linalg.fill", "tensor.extract", "tensor.insert", "arith.constant"})
 
 
 def _is_bool_tensor(t: AnyType) -> bool:
-    return isinstance(t, ir.RankedTensorType) and isinstance(t.element_type, ir.IntegerType) \
-        and t.element_type.width == 1
+    return (
+        isinstance(t, ir.RankedTensorType) and isinstance(t.element_type, ir.IntegerType) and t.element_type.width == 1
+    )
 
 
 def _widened(t: AnyType) -> AnyType:
@@ -58,8 +68,12 @@ def _touches_bool_tensor(op: AnyOp) -> bool:
 def _check_signature(func: AnyOp) -> None:
     ftype = ir.TypeAttr(func.attributes["function_type"]).value
     if any(_is_bool_tensor(t) for t in list(ftype.inputs) + list(ftype.results)):
-        raise PassFailure("unsupported: a function taking or returning a tensor of i1 (hexopt stores masks as "
-                          "i8 inside functions; pass an i8 tensor instead)", func, unsupported=True)
+        raise PassFailure(
+            "unsupported: a function taking or returning a tensor of i1 (hexopt stores masks as "
+            "i8 inside functions; pass an i8 tensor instead)",
+            func,
+            unsupported=True,
+        )
 
 
 def _trunc_block_argument(block: AnyOp, index: int) -> None:
@@ -115,8 +129,11 @@ class WidenBoolTensors(Pass):
         for op in ops:
             name = op.name
             if name not in _SHAPE_OPS and name not in _ELEMENT_OPS:
-                raise PassFailure(f"unsupported: '{name}' on a tensor of i1 (hexopt lowers masks only through "
-                                  "linalg ops)", op, unsupported=True)
+                raise PassFailure(
+                    f"unsupported: '{name}' on a tensor of i1 (hexopt lowers masks only through linalg ops)",
+                    op,
+                    unsupported=True,
+                )
         # Operand positions that become i8, per op, before any type changes (a list: an Operation's hash
         # changes with its types, so it cannot key a dict here).
         widened_operands = [{i for i, v in enumerate(op.operands) if _is_bool_tensor(v.type)} for op in ops]

@@ -106,8 +106,17 @@ def report_run(
     run = ReportRun(path, directory, target=target)
 
     def report_of(error: HexoptError | None) -> Report:
-        return build(directory, specs, None, input_name, pipeline_name, error, input_text=input_text,
-                     target=run.target, backend=run.backend)
+        return build(
+            directory,
+            specs,
+            None,
+            input_name,
+            pipeline_name,
+            error,
+            input_text=input_text,
+            target=run.target,
+            backend=run.backend,
+        )
 
     try:
         try:

@@ -59,8 +59,7 @@ class KernelSignature:
         return int(ranks.pop()[1:]) if ranks else None
 
 
-_FUNC_RE = re.compile(r"^\s*llvm\.func\s+(?P<linkage>(?:\w+\s+)*)@(?P<name>[\w$.]+)\((?P<args>.*)\)(?P<rest>.*)$",
-                      re.M)
+_FUNC_RE = re.compile(r"^\s*llvm\.func\s+(?P<linkage>(?:\w+\s+)*)@(?P<name>[\w$.]+)\((?P<args>.*)\)(?P<rest>.*)$", re.M)
 
 
 def _split_types(arg_text: str) -> list[str]:
@@ -127,8 +126,10 @@ def parse_signature(llvm_text: str, name: str | None = None) -> KernelSignature:
     if name is None:
         kernels = kernel_names(llvm_text)
         if not kernels:
-            raise RunError("no public llvm.func definition with the kernel ABI (tensors, scalars, six i32) found "
-                           "(is the input lowered to the LLVM dialect?)")
+            raise RunError(
+                "no public llvm.func definition with the kernel ABI (tensors, scalars, six i32) found "
+                "(is the input lowered to the LLVM dialect?)"
+            )
         name = kernels[0]
     if name not in found:
         raise RunError(f"no function @{name} defined in the module (definitions: {', '.join(found) or 'none'})")

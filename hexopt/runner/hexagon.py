@@ -28,13 +28,26 @@ from . import abi
 
 RUNTIME_DIR = Path(__file__).resolve().parents[1] / "runtime"
 QEMU_CPU = "v67"  # the newest Hexagon qemu 7.2 knows; it runs v68+ scalar code fine
-_C_TYPES = {"i1": "_Bool", "i8": "int8_t", "i16": "int16_t", "i32": "int32_t", "i64": "int64_t",
-            "f32": "float", "f64": "double"}
+_C_TYPES = {
+    "i1": "_Bool",
+    "i8": "int8_t",
+    "i16": "int16_t",
+    "i32": "int32_t",
+    "i64": "int64_t",
+    "f32": "float",
+    "f64": "double",
+}
 #: The hx_arg field a scalar parameter of each type is passed from (hexopt/runtime/harness.h).
 _SCALAR_FIELDS = {"i1": "i32", "i8": "i32", "i16": "i32", "i32": "i32", "i64": "i64", "f32": "f32", "f64": "f64"}
-_DTYPES = {np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.float16): "f16",
-           np.dtype(np.int16): "i16", np.dtype(np.int8): "i8", np.dtype(np.float64): "f64",
-           np.dtype(np.int64): "i64"}
+_DTYPES = {
+    np.dtype(np.float32): "f32",
+    np.dtype(np.int32): "i32",
+    np.dtype(np.float16): "f16",
+    np.dtype(np.int16): "i16",
+    np.dtype(np.int8): "i8",
+    np.dtype(np.float64): "f64",
+    np.dtype(np.int64): "i64",
+}
 
 
 def zig_mcpu(arch: str) -> str:
@@ -51,8 +64,10 @@ def call_stub(sig: abi.KernelSignature) -> str:
             actual += [f"({_C_TYPES[p.type]})args[{i}].rank", f"args[{i}].desc"]
         else:
             if p.type not in _SCALAR_FIELDS:
-                raise BackendError(f"@{sig.name}: scalar argument {i} of type {p.type} is not supported by the"
-                                   f" Hexagon harness ({', '.join(_SCALAR_FIELDS)})")
+                raise BackendError(
+                    f"@{sig.name}: scalar argument {i} of type {p.type} is not supported by the"
+                    f" Hexagon harness ({', '.join(_SCALAR_FIELDS)})"
+                )
             proto.append(_C_TYPES[p.type])
             actual.append(f"({_C_TYPES[p.type]})args[{i}].{_SCALAR_FIELDS[p.type]}")
     proto += ["int32_t"] * abi.GRID_ARGS
@@ -71,16 +86,37 @@ def call_stub(sig: abi.KernelSignature) -> str:
 
 def _cached_object(source: Path, arch: str, defines: Sequence[str] = (), flags: Sequence[str] = ()) -> Path:
     """Compile a runtime C file for hexagon-linux-musl once per (content, arch, flags)."""
-    key = hashlib.sha256(source.read_bytes() + (RUNTIME_DIR / "harness.h").read_bytes()
-                         + (RUNTIME_DIR / "async_runtime.h").read_bytes()
-                         + repr((arch, tuple(defines), tuple(flags))).encode()).hexdigest()[:16]
+    key = hashlib.sha256(
+        source.read_bytes()
+        + (RUNTIME_DIR / "harness.h").read_bytes()
+        + (RUNTIME_DIR / "async_runtime.h").read_bytes()
+        + repr((arch, tuple(defines), tuple(flags))).encode()
+    ).hexdigest()[:16]
     out = cache_dir() / "runtime" / f"{source.stem}-{arch}-{key}.o"
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.tmp.o")
-        run_tool(zig_cc() + ["-target", "hexagon-linux-musl", f"-mcpu={zig_mcpu(arch)}", "-O2", "-std=c11",
-                             "-D_GNU_SOURCE", *[f"-D{d}" for d in defines], *flags, "-I", str(RUNTIME_DIR), "-c",
-                             str(source), "-o", str(tmp)], f"compiling {source.name} for Hexagon", env=zig_env())
+        run_tool(
+            zig_cc()
+            + [
+                "-target",
+                "hexagon-linux-musl",
+                f"-mcpu={zig_mcpu(arch)}",
+                "-O2",
+                "-std=c11",
+                "-D_GNU_SOURCE",
+                *[f"-D{d}" for d in defines],
+                *flags,
+                "-I",
+                str(RUNTIME_DIR),
+                "-c",
+                str(source),
+                "-o",
+                str(tmp),
+            ],
+            f"compiling {source.name} for Hexagon",
+            env=zig_env(),
+        )
         os.replace(tmp, out)
     return out
 
@@ -91,8 +127,7 @@ def runtime_object(arch: str = "v73", pic: bool = False) -> Path:
     return _cached_object(RUNTIME_DIR / "async_runtime.c", arch, flags=("-fPIC",) if pic else ())
 
 
-def build_executable(kernel_obj: str | Path, sig: abi.KernelSignature, out: str | Path,
-                     arch: str = "v73") -> Path:
+def build_executable(kernel_obj: str | Path, sig: abi.KernelSignature, out: str | Path, arch: str = "v73") -> Path:
     """Link harness + call stub + kernel object + async runtime into a static Hexagon executable."""
     bits = sig.index_bitwidth or 32
     body_bits = sig.body_index_bits or bits
@@ -104,10 +139,28 @@ def build_executable(kernel_obj: str | Path, sig: abi.KernelSignature, out: str 
         stub = Path(d) / "call_stub.c"
         stub.write_text(call_stub(sig))
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        run_tool(zig_cc() + ["-target", "hexagon-linux-musl", f"-mcpu={zig_mcpu(arch)}", "-O2", "-static",
-                             *[f"-D{d}" for d in defines], "-I", str(RUNTIME_DIR), str(stub), str(harness),
-                             str(kernel_obj), str(runtime), "-lm", "-o", str(tmp)],
-                 "linking the Hexagon test executable", env=zig_env())
+        run_tool(
+            zig_cc()
+            + [
+                "-target",
+                "hexagon-linux-musl",
+                f"-mcpu={zig_mcpu(arch)}",
+                "-O2",
+                "-static",
+                *[f"-D{d}" for d in defines],
+                "-I",
+                str(RUNTIME_DIR),
+                str(stub),
+                str(harness),
+                str(kernel_obj),
+                str(runtime),
+                "-lm",
+                "-o",
+                str(tmp),
+            ],
+            "linking the Hexagon test executable",
+            env=zig_env(),
+        )
         os.replace(tmp, out)
     return out
 
@@ -131,10 +184,20 @@ class QemuResult:
         return m.group(0) if m else ""
 
 
-def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int = (1,), iterations: int = 1,
-             name: str | None = None, outputs: Sequence[int] = (), expect: dict[int, np.ndarray] | None = None,
-             rtol: float = 1e-5, atol: float = 1e-8, threads: int | None = None,
-             timeout: float = 600, qemu_args: Sequence[str] = ()) -> QemuResult:
+def run_qemu(
+    exe: str | Path,
+    args: Sequence[object],
+    grid: Sequence[int] | int = (1,),
+    iterations: int = 1,
+    name: str | None = None,
+    outputs: Sequence[int] = (),
+    expect: dict[int, np.ndarray] | None = None,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    threads: int | None = None,
+    timeout: float = 600,
+    qemu_args: Sequence[str] = (),
+) -> QemuResult:
     """Run a harness executable under `qemu-hexagon -cpu v67` on numpy/int arguments.
 
     `qemu_args`: extra emulator options placed before the executable (e.g. `-plugin lib.so`).
@@ -172,20 +235,26 @@ def run_qemu(exe: str | Path, args: Sequence[object], grid: Sequence[int] | int 
         Path(spec).write_text("\n".join(lines) + "\n")
         t0 = time.perf_counter()
         try:
-            proc = subprocess.run([qemu, "-cpu", QEMU_CPU, *qemu_args, str(exe), spec], capture_output=True, text=True,
-                                  timeout=timeout)
+            proc = subprocess.run(
+                [qemu, "-cpu", QEMU_CPU, *qemu_args, str(exe), spec], capture_output=True, text=True, timeout=timeout
+            )
         except subprocess.TimeoutExpired:
             raise BackendError(f"qemu-hexagon timed out after {timeout:.0f} s") from None
         seconds = time.perf_counter() - t0
         if proc.returncode in (-signal.SIGSEGV, -signal.SIGBUS) or "uncaught target signal 11" in proc.stderr:
-            raise RunError("the kernel accessed memory outside its arguments under qemu-hexagon (SIGSEGV at a guard "
-                           "page): its problem size or grid does not match the buffers it was given")
+            raise RunError(
+                "the kernel accessed memory outside its arguments under qemu-hexagon (SIGSEGV at a guard "
+                "page): its problem size or grid does not match the buffers it was given"
+            )
         if proc.returncode not in (0, 1) or "Test_Info" not in proc.stdout:
             detail = (proc.stderr or proc.stdout).strip().splitlines()
-            raise BackendError(f"the Hexagon executable failed under qemu (exit {proc.returncode}): "
-                               + (detail[-1] if detail else "no output"))
-        info = dict(re.findall(r"(\w+)=(\S+)", next((ln for ln in proc.stdout.splitlines()
-                                                      if ln.startswith("hexopt:")), "")))
+            raise BackendError(
+                f"the Hexagon executable failed under qemu (exit {proc.returncode}): "
+                + (detail[-1] if detail else "no output")
+            )
+        info = dict(
+            re.findall(r"(\w+)=(\S+)", next((ln for ln in proc.stdout.splitlines() if ln.startswith("hexopt:")), ""))
+        )
         outs = {}
         for i in outputs:
             a = args[i]

@@ -123,8 +123,9 @@ class HostKernel:
         """Run every program of `grid` once; arrays are read and written in place."""
         self._run_calls(self._prepare(args, grid))
 
-    def benchmark(self, args: Sequence[object], grid: Sequence[int] | int = (1,), iterations: int = 10,
-                  warmup: int = 1) -> RunResult:
+    def benchmark(
+        self, args: Sequence[object], grid: Sequence[int] | int = (1,), iterations: int = 10, warmup: int = 1
+    ) -> RunResult:
         """Run the whole grid `warmup` + `iterations` times; time each of the last `iterations`."""
         calls = self._prepare(args, grid)
         for _ in range(warmup):
@@ -137,8 +138,9 @@ class HostKernel:
         return RunResult(times)
 
 
-def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 3,
-                 shared_libs: Sequence[str] | None = None) -> HostKernel:
+def compile_host(
+    llvm_mlir_text: str, name: str | None = None, opt_level: int = 3, shared_libs: Sequence[str] | None = None
+) -> HostKernel:
     """JIT LLVM-dialect MLIR text (a lowered triton-shared kernel) for the host."""
     from hexopt.ir import execution_engine_class, ir, non_llvm_ops
 
@@ -148,8 +150,10 @@ def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 
     body = re.search(r"dlti\.dl_spec<index = (\d+) : i64>", llvm_mlir_text)
     bits = int(body.group(1)) if body else sig.index_bitwidth
     if bits not in (None, 64) or sig.index_bitwidth not in (None, 64):
-        raise RunError(f"@{sig.name} was lowered with a {min(b for b in (bits, sig.index_bitwidth) if b)}-bit index; "
-                       "the host JIT needs 64 (lower with the host pipeline, or --set index-bitwidth=64 target=host)")
+        raise RunError(
+            f"@{sig.name} was lowered with a {min(b for b in (bits, sig.index_bitwidth) if b)}-bit index; "
+            "the host JIT needs 64 (lower with the host pipeline, or --set index-bitwidth=64 target=host)"
+        )
     ctx = ir.Context()
     with ctx:
         module = ir.Module.parse(llvm_mlir_text)
@@ -161,8 +165,9 @@ def compile_host(llvm_mlir_text: str, name: str | None = None, opt_level: int = 
         for attr in ("llvm.target_triple", "llvm.data_layout", "dlti.dl_spec"):
             if attr in module.operation.attributes:
                 del module.operation.attributes[attr]
-        engine = execution_engine_class()(module, opt_level=opt_level,
-                                          shared_libs=list(shared_libs or runtime_libraries()))
+        engine = execution_engine_class()(
+            module, opt_level=opt_level, shared_libs=list(shared_libs or runtime_libraries())
+        )
     return HostKernel(ctx, module, engine, sig)
 
 

@@ -20,8 +20,14 @@ from typing import Any
 
 
 class UserError(Exception):
-    def __init__(self, message: str, file: str | None = None, line: int | None = None, col: int | None = None,
-                 hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        hint: str | None = None,
+    ):
         super().__init__(message)
         self.where = {"message": message, "file": file, "line": line, "col": col, "hint": hint}
 
@@ -41,13 +47,17 @@ def _load(path: str) -> Any:
     except SyntaxError as e:
         raise UserError(f"cannot import {path}: {e.msg}", e.filename, e.lineno, e.offset) from None
     except Exception as e:  # noqa: BLE001 - the user's module failed at import: point at its line
-        frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.abspath(f.filename) ==
-                  os.path.abspath(path)]
+        frames = [
+            f for f in traceback.extract_tb(e.__traceback__) if os.path.abspath(f.filename) == os.path.abspath(path)
+        ]
         last = frames[-1] if frames else None
-        raise UserError(f"cannot import {path}: {type(e).__name__}: {e}", last.filename if last else path,
-                        last.lineno if last else None, (last.colno or 0) + 1 if last and last.colno else None,
-                        "the kernel's file is imported to find the kernel: module-level code must run without "
-                        "a GPU") from None
+        raise UserError(
+            f"cannot import {path}: {type(e).__name__}: {e}",
+            last.filename if last else path,
+            last.lineno if last else None,
+            (last.colno or 0) + 1 if last and last.colno else None,
+            "the kernel's file is imported to find the kernel: module-level code must run without a GPU",
+        ) from None
     return module
 
 
@@ -76,8 +86,9 @@ def _compilation_error(e: Any, fn: Any, module: Any) -> UserError:
     text = message[-1] if message else type(e).__name__
     owner = None
     for value in [fn] + [v for v in vars(module).values() if isinstance(v, JITFunction)]:
-        if getattr(value, "src", None) == getattr(e, "src", None) or getattr(value, "_src", None) == getattr(e, "src",
-                                                                                                              None):
+        if getattr(value, "src", None) == getattr(e, "src", None) or getattr(value, "_src", None) == getattr(
+            e, "src", None
+        ):
             owner = value
             break
     if owner is None or node is None or not hasattr(node, "lineno"):
@@ -97,8 +108,10 @@ def compile_request(request: dict) -> str:
     fn = getattr(module, kernel, None)
     if fn is None:
         jitted = sorted(k for k, v in vars(module).items() if isinstance(v, JITFunction))
-        raise UserError(f"{request['file']} has no kernel '{kernel}'",
-                        hint=f"@triton.jit functions in it: {', '.join(jitted) or 'none'}")
+        raise UserError(
+            f"{request['file']} has no kernel '{kernel}'",
+            hint=f"@triton.jit functions in it: {', '.join(jitted) or 'none'}",
+        )
     if not isinstance(fn, JITFunction):
         raise UserError(f"'{kernel}' in {request['file']} is not a @triton.jit function")
     signature = dict(request.get("signature") or {})
@@ -107,25 +120,35 @@ def compile_request(request: dict) -> str:
     declared_constexprs = {p.name for p in fn.params if p.is_constexpr}
     unknown = [k for k in list(signature) + list(constexprs) if k not in params]
     if unknown:
-        raise UserError(f"@{kernel} has no parameter {', '.join(repr(u) for u in unknown)}",
-                        hint=f"its parameters: {', '.join(params)}")
+        raise UserError(
+            f"@{kernel} has no parameter {', '.join(repr(u) for u in unknown)}",
+            hint=f"its parameters: {', '.join(params)}",
+        )
     both = sorted(set(signature) & set(constexprs))
     if both:
         raise UserError(f"{', '.join(both)}: given both a --signature type and a --constexpr value")
     missing_const = [p for p in params if p in declared_constexprs and p not in constexprs]
     if missing_const:
-        raise UserError(f"@{kernel}: no value for constexpr parameter(s) {', '.join(missing_const)}",
-                        hint="give them with --constexpr NAME=VALUE")
+        raise UserError(
+            f"@{kernel}: no value for constexpr parameter(s) {', '.join(missing_const)}",
+            hint="give them with --constexpr NAME=VALUE",
+        )
     missing = [p for p in params if p not in signature and p not in constexprs]
     if missing:
-        raise UserError(f"@{kernel}: no type for parameter(s) {', '.join(missing)}",
-                        hint="give them with --signature NAME=TYPE (e.g. x_ptr=*fp32, n=i32) or as --constexpr")
+        raise UserError(
+            f"@{kernel}: no type for parameter(s) {', '.join(missing)}",
+            hint="give them with --signature NAME=TYPE (e.g. x_ptr=*fp32, n=i32) or as --constexpr",
+        )
     attrs = request.get("attrs") or {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return ttir(fn, {p: signature[p] for p in params if p in signature},
-                        {p: constexprs[p] for p in params if p in constexprs}, attrs)
+            return ttir(
+                fn,
+                {p: signature[p] for p in params if p in signature},
+                {p: constexprs[p] for p in params if p in constexprs},
+                attrs,
+            )
         except UserError:
             raise
         except Exception as e:  # noqa: BLE001
@@ -145,8 +168,12 @@ def main() -> None:
     except UserError as e:
         reply = {"error": e.where}
     except Exception as e:  # noqa: BLE001 - a bug here: reported, not a traceback
-        reply = {"error": {"message": f"internal error in the Triton front end: {type(e).__name__}: {e}",
-                           "hint": "".join(traceback.format_exception(e)[-3:]).strip()}}
+        reply = {
+            "error": {
+                "message": f"internal error in the Triton front end: {type(e).__name__}: {e}",
+                "hint": "".join(traceback.format_exception(e)[-3:]).strip(),
+            }
+        }
     out.write(json.dumps(reply))
     out.flush()
 

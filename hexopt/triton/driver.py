@@ -28,16 +28,55 @@ from triton.backends.driver import DriverBase
 from . import toolchain
 from .backend import TARGETS, HexoptBackend
 
-_NP_TO_TRITON = {np.dtype(np.float32): "fp32", np.dtype(np.float16): "fp16", np.dtype(np.float64): "fp64",
-                 np.dtype(np.int8): "i8", np.dtype(np.int16): "i16", np.dtype(np.int32): "i32",
-                 np.dtype(np.int64): "i64", np.dtype(np.uint8): "u8", np.dtype(np.uint16): "u16",
-                 np.dtype(np.uint32): "u32", np.dtype(np.uint64): "u64", np.dtype(np.bool_): "i1"}
-_ITEMSIZE = {"fp32": 4, "fp16": 2, "bf16": 2, "fp64": 8, "i8": 1, "i16": 2, "i32": 4, "i64": 8, "u8": 1,
-             "u16": 2, "u32": 4, "u64": 8, "i1": 1, "fp8e4nv": 1, "fp8e5": 1}
+_NP_TO_TRITON = {
+    np.dtype(np.float32): "fp32",
+    np.dtype(np.float16): "fp16",
+    np.dtype(np.float64): "fp64",
+    np.dtype(np.int8): "i8",
+    np.dtype(np.int16): "i16",
+    np.dtype(np.int32): "i32",
+    np.dtype(np.int64): "i64",
+    np.dtype(np.uint8): "u8",
+    np.dtype(np.uint16): "u16",
+    np.dtype(np.uint32): "u32",
+    np.dtype(np.uint64): "u64",
+    np.dtype(np.bool_): "i1",
+}
+_ITEMSIZE = {
+    "fp32": 4,
+    "fp16": 2,
+    "bf16": 2,
+    "fp64": 8,
+    "i8": 1,
+    "i16": 2,
+    "i32": 4,
+    "i64": 8,
+    "u8": 1,
+    "u16": 2,
+    "u32": 4,
+    "u64": 8,
+    "i1": 1,
+    "fp8e4nv": 1,
+    "fp8e5": 1,
+}
 #: numpy dtype carrying the bytes of each Triton element type (bf16 and fp8 travel as raw integers)
-_CARRIER = {"fp32": np.float32, "fp16": np.float16, "bf16": np.int16, "fp64": np.float64, "i8": np.int8,
-            "i16": np.int16, "i32": np.int32, "i64": np.int64, "u8": np.uint8, "u16": np.uint16,
-            "u32": np.uint32, "u64": np.uint64, "i1": np.int8, "fp8e4nv": np.int8, "fp8e5": np.int8}
+_CARRIER = {
+    "fp32": np.float32,
+    "fp16": np.float16,
+    "bf16": np.int16,
+    "fp64": np.float64,
+    "i8": np.int8,
+    "i16": np.int16,
+    "i32": np.int32,
+    "i64": np.int64,
+    "u8": np.uint8,
+    "u16": np.uint16,
+    "u32": np.uint32,
+    "u64": np.uint64,
+    "i1": np.int8,
+    "fp8e4nv": np.int8,
+    "fp8e5": np.int8,
+}
 
 
 def _register() -> None:
@@ -98,8 +137,15 @@ class _Utils:
         pass  # host JIT engines live as long as the process (see hexopt.runner.host)
 
     def get_device_properties(self, device: Any) -> dict:
-        return {"max_shared_mem": 1 << 30, "multiprocessor_count": 1, "max_num_regs": 1 << 16,
-                "warpSize": 1, "sm_clock_rate": 0, "mem_clock_rate": 0, "mem_bus_width": 0}
+        return {
+            "max_shared_mem": 1 << 30,
+            "multiprocessor_count": 1,
+            "max_num_regs": 1 << 16,
+            "warpSize": 1,
+            "sm_clock_rate": 0,
+            "mem_clock_rate": 0,
+            "mem_bus_width": 0,
+        }
 
 
 def _tensor_memory(arg: Any, elem: str) -> np.ndarray:
@@ -130,8 +176,19 @@ class Launcher:
         types = list(src.signature.values()) if isinstance(src.signature, dict) else list(src.signature)
         self.types = types
 
-    def __call__(self, gx: int, gy: int, gz: int, stream: Any, function: Any, packed_metadata: Any,
-                 launch_metadata: Any, enter_hook: Any, exit_hook: Any, *args: Any) -> None:
+    def __call__(
+        self,
+        gx: int,
+        gy: int,
+        gz: int,
+        stream: Any,
+        function: Any,
+        packed_metadata: Any,
+        launch_metadata: Any,
+        enter_hook: Any,
+        exit_hook: Any,
+        *args: Any,
+    ) -> None:
         if enter_hook is not None:
             enter_hook(launch_metadata)
         grid = (max(1, int(gx)), max(1, int(gy)), max(1, int(gz)))
@@ -189,9 +246,21 @@ class HexagonDriver(DriverBase):
     def map_python_to_cpp_type(self, ty: str) -> str:
         if ty.startswith("*"):
             return "void*"
-        return {"i1": "int8_t", "i8": "int8_t", "i16": "int16_t", "i32": "int32_t", "i64": "int64_t",
-                "u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t", "fp16": "uint16_t",
-                "bf16": "uint16_t", "fp32": "float", "fp64": "double"}.get(ty, "void*")
+        return {
+            "i1": "int8_t",
+            "i8": "int8_t",
+            "i16": "int16_t",
+            "i32": "int32_t",
+            "i64": "int64_t",
+            "u8": "uint8_t",
+            "u16": "uint16_t",
+            "u32": "uint32_t",
+            "u64": "uint64_t",
+            "fp16": "uint16_t",
+            "bf16": "uint16_t",
+            "fp32": "float",
+            "fp64": "double",
+        }.get(ty, "void*")
 
     def get_current_target(self) -> GPUTarget:
         return GPUTarget("hexopt", self.target, 1)
@@ -238,4 +307,3 @@ def _benchmark(kernel_call: Any, quantiles: Any = None, warmup: int = 1, rep: in
     if quantiles:
         return [times[min(len(times) - 1, int(q * len(times)))] for q in quantiles]
     return sum(times) / len(times)
-

@@ -31,22 +31,55 @@ MAPPED: dict[str, tuple[str, Any]] = {
 #: Reference options hexopt accepts but does not implement, with the value that means "off" (what hexopt
 #: does anyway). Giving any other value is reported once.
 NOT_IMPLEMENTED: dict[str, Any] = {
-    "enableSplitReduction": False, "enableSCFLoopUnroll": False, "enableVTCMTiling": False,
-    "enableConvertToHexagonmem": False, "enableHexagonmemCopyToDMA": False, "enableHexKL": False,
-    "enableHVXInlining": False, "enableDoubleBuffering": False, "enableLWP": False, "enableSCFThreading": False,
-    "enableConvTiling": False, "enableConversionToFp16": False, "enableThreadedDispatch": False,
-    "enableVectorRowReduce": False, "enableWeightResident": False, "enableWorkspaceResident": False,
-    "enableSeedLayoutConversions": False, "forceHVXCroutonization": False,
-    "lowerConstantsInSeparateSharedObjects": False, "htp_kernel_gen": False, "scratch": 0,
-    "enableHmxPipelineDepth": 0, "tileSizes": "", "convTileSizes": "", "fusionAllowRecompute": False,
-    "fusionDoMultiUse": True, "enableBufferization": True, "enableCollapseAddressSpace": True,
-    "extendPackUpperFrontier": True, "extendPackLowerFrontier": True,
+    "enableSplitReduction": False,
+    "enableSCFLoopUnroll": False,
+    "enableVTCMTiling": False,
+    "enableConvertToHexagonmem": False,
+    "enableHexagonmemCopyToDMA": False,
+    "enableHexKL": False,
+    "enableHVXInlining": False,
+    "enableDoubleBuffering": False,
+    "enableLWP": False,
+    "enableSCFThreading": False,
+    "enableConvTiling": False,
+    "enableConversionToFp16": False,
+    "enableThreadedDispatch": False,
+    "enableVectorRowReduce": False,
+    "enableWeightResident": False,
+    "enableWorkspaceResident": False,
+    "enableSeedLayoutConversions": False,
+    "forceHVXCroutonization": False,
+    "lowerConstantsInSeparateSharedObjects": False,
+    "htp_kernel_gen": False,
+    "scratch": 0,
+    "enableHmxPipelineDepth": 0,
+    "tileSizes": "",
+    "convTileSizes": "",
+    "fusionAllowRecompute": False,
+    "fusionDoMultiUse": True,
+    "enableBufferization": True,
+    "enableCollapseAddressSpace": True,
+    "extendPackUpperFrontier": True,
+    "extendPackLowerFrontier": True,
 }
 
 #: Accepted for compatibility with no effect at all (device management, profiling details, naming).
-NO_EFFECT = ("disableLWPLoop", "LWPloopDepth", "deviceCleanup", "hexKLMode", "target_artifact", "arch_triple",
-             "arch_features", "device_type", "vectorize", "data_layout", "allow_fp8e4nv", "name",
-             "cluster_dims", "shared")
+NO_EFFECT = (
+    "disableLWPLoop",
+    "LWPloopDepth",
+    "deviceCleanup",
+    "hexKLMode",
+    "target_artifact",
+    "arch_triple",
+    "arch_features",
+    "device_type",
+    "vectorize",
+    "data_layout",
+    "allow_fp8e4nv",
+    "name",
+    "cluster_dims",
+    "shared",
+)
 
 _REPORTED: set[str] = set()
 
@@ -168,8 +201,13 @@ def parse_options(opts: dict) -> HexoptOptions:
     args = {k: v for k, v in opts.items() if k in known and v is not None}
     if "sets" in args:
         args["sets"] = _normalize_sets(args["sets"])
-    for key in ("supported_fp8_dtypes", "deprecated_fp8_dot_operand_dtypes", "allowed_dot_input_precisions",
-                "extern_libs", "cluster_dims"):
+    for key in (
+        "supported_fp8_dtypes",
+        "deprecated_fp8_dot_operand_dtypes",
+        "allowed_dot_input_precisions",
+        "extern_libs",
+        "cluster_dims",
+    ):
         if key in args and isinstance(args[key], list):
             args[key] = tuple(args[key])
     if "extern_libs" in args and isinstance(args["extern_libs"], dict):
@@ -183,8 +221,9 @@ def parse_options(opts: dict) -> HexoptOptions:
 
 def ignored(options: HexoptOptions) -> list[str]:
     """`name=value` of the options that ask for something hexopt does not implement."""
-    return [f"{name}={getattr(options, name)!r}" for name, off in NOT_IMPLEMENTED.items()
-            if getattr(options, name) != off]
+    return [
+        f"{name}={getattr(options, name)!r}" for name, off in NOT_IMPLEMENTED.items() if getattr(options, name) != off
+    ]
 
 
 def report_ignored(options: HexoptOptions) -> None:

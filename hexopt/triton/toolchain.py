@@ -88,8 +88,9 @@ def run_host(kernel: Any, args: Sequence[Any], grid: tuple[int, int, int], itera
     return None
 
 
-def run_hexagon(exe: str, name: str, args: Sequence[Any], grid: tuple[int, int, int], iterations: int,
-                outputs: Sequence[int]) -> Any:
+def run_hexagon(
+    exe: str, name: str, args: Sequence[Any], grid: tuple[int, int, int], iterations: int, outputs: Sequence[int]
+) -> Any:
     """Run the executable under qemu-hexagon; returns hexopt.runner.hexagon.QemuResult (outputs read back)."""
     from hexopt.runner import hexagon
 

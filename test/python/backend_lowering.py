@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import sys
 
-HEXAGON_DL = ("e-m:e-p:32:32:32-a:0-n16:32-i64:64:64-i32:32:32-i16:16:16-i1:8:8-f32:32:32-f64:64:64"
-              "-v32:32:32-v64:64:64-v512:512:512-v1024:1024:1024-v2048:2048:2048")
+HEXAGON_DL = (
+    "e-m:e-p:32:32:32-a:0-n16:32-i64:64:64-i32:32:32-i16:16:16-i1:8:8-f32:32:32-f64:64:64"
+    "-v32:32:32-v64:64:64-v512:512:512-v1024:1024:1024-v2048:2048:2048"
+)
 
 PIPELINE = (
     "builtin.module("
@@ -38,10 +40,13 @@ def _fold_index_casts(module) -> None:
         if op.name == "builtin.unrealized_conversion_cast" and len(op.operands) == 1:
             src = op.operands[0]
             owner = src.owner.operation if isinstance(src.owner, ir.OpView) else src.owner
-            if (str(src.type) == "index" and str(op.results[0].type) == "i64"
-                    and isinstance(owner, ir.Operation)
-                    and owner.name == "builtin.unrealized_conversion_cast"
-                    and str(owner.operands[0].type) == "i32"):
+            if (
+                str(src.type) == "index"
+                and str(op.results[0].type) == "i64"
+                and isinstance(owner, ir.Operation)
+                and owner.name == "builtin.unrealized_conversion_cast"
+                and str(owner.operands[0].type) == "i32"
+            ):
                 chains.append((op, owner.operands[0]))
         return ir.WalkResult.ADVANCE
 

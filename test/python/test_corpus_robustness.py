@@ -14,16 +14,33 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CANDIDATES = [Path(p) for p in (os.environ.get("HEXOPT_CORPUS", ""), ROOT.parent / "shared" / "corpus",
-                                "/work/shared/corpus") if str(p)]
+CANDIDATES = [
+    Path(p)
+    for p in (os.environ.get("HEXOPT_CORPUS", ""), ROOT.parent / "shared" / "corpus", "/work/shared/corpus")
+    if str(p)
+]
 CORPUS = next((c for c in CANDIDATES if c.is_dir()), None)
 
 
-@pytest.mark.skipif(CORPUS is None, reason="no MLIR corpus found (looked in: "
-                    + ", ".join(str(c) for c in CANDIDATES) + "; set HEXOPT_CORPUS)")
+@pytest.mark.skipif(
+    CORPUS is None,
+    reason="no MLIR corpus found (looked in: " + ", ".join(str(c) for c in CANDIDATES) + "; set HEXOPT_CORPUS)",
+)
 def test_corpus_sample_never_crashes_hexopt():
-    p = subprocess.run([sys.executable, str(ROOT / "tools" / "corpus_check.py"), "--every", "40", "--pipeline",
-                        "hexagon", str(CORPUS)], capture_output=True, text=True, timeout=900)
+    p = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "corpus_check.py"),
+            "--every",
+            "40",
+            "--pipeline",
+            "hexagon",
+            str(CORPUS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     print(p.stdout)
     row = re.search(r"^\| hexagon \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", p.stdout, re.M)
     assert row, p.stdout + p.stderr

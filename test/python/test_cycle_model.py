@@ -35,8 +35,12 @@ def test_toy_assembly_by_hand():
     assert f.packets_per_call == pytest.approx(160)
     assert est.own_packets_per_grid_run == pytest.approx(480)
     loops = {lp.header: (lp.trip, lp.source, round(lp.entries, 6)) for lp in f.loops}
-    assert loops == {".LBB0_1": (10, "setup", 1), ".LBB0_2": (20, "setup", 1), ".LBB0_3": (3, "setup", 20),
-                     ".LBB0_4": (7, "simulated", 1)}
+    assert loops == {
+        ".LBB0_1": (10, "setup", 1),
+        ".LBB0_2": (20, "setup", 1),
+        ".LBB0_3": (3, "setup", 20),
+        ".LBB0_4": (7, "simulated", 1),
+    }
     assert est.library_packets_per_grid_run == pytest.approx(3 * 7 * cycles.LIBRARY_COSTS["malloc"])
     hvx = est.hvx_per_grid_run
     assert (hvx.multiply, hvx.add, hvx.load, hvx.store) == pytest.approx((180, 60, 180, 60))
@@ -139,8 +143,12 @@ def test_async_bodies_run_once_per_task():
     assert (est.tasks_per_grid_run, est.tasks_per_group) == pytest.approx((12, 2))
     assert est.own_packets_per_grid_run == pytest.approx(2 * 32 + 12 * 103 + 12 * 3)
     cost = cycles.LIBRARY_COSTS
-    kernel_lib = 3 * cost["mlirAsyncRuntimeCreateGroup"] + 6 * cost["aligned_alloc"] + \
-        6 * cost["mlirAsyncRuntimeExecute"] + 3 * cost["mlirAsyncRuntimeAwaitAllInGroup"]
+    kernel_lib = (
+        3 * cost["mlirAsyncRuntimeCreateGroup"]
+        + 6 * cost["aligned_alloc"]
+        + 6 * cost["mlirAsyncRuntimeExecute"]
+        + 3 * cost["mlirAsyncRuntimeAwaitAllInGroup"]
+    )
     assert est.library_packets_per_grid_run == pytest.approx(2 * kernel_lib + 12 * cost["mlirAsyncRuntimeEmplaceToken"])
     serial = 2 * 32 + 2 * kernel_lib
     parallel = 12 * (103 + 3 + cost["mlirAsyncRuntimeEmplaceToken"])
@@ -234,8 +242,10 @@ def test_unknown_trip_count_warns_and_can_be_given():
 		jumpr r31
 	}""")
     est = cycles.estimate(asm)
-    assert est.warnings == ("k: loop at .LBB0_1: trip count unknown (its count register is not known at its "
-                            "setup), assumed 1; give it with --trip .LBB0_1=N",)
+    assert est.warnings == (
+        "k: loop at .LBB0_1: trip count unknown (its count register is not known at its "
+        "setup), assumed 1; give it with --trip .LBB0_1=N",
+    )
     assert est.packets_per_call == pytest.approx(2 + 2 + 1)
     given = cycles.estimate(asm, trip_counts={".LBB0_1": 50})
     assert given.warnings == ()
@@ -281,13 +291,18 @@ def test_roofline_resources_follow_the_instruction_types():
 # ---------------------------------------------------------------------------------------------------
 # Validation against qemu-hexagon (the HVX-float-off build)
 
-needs_qemu = pytest.mark.skipif(shutil.which("qemu-hexagon") is None,
-                                reason="qemu-hexagon not installed (apt-get install qemu-user)")
-needs_lld = pytest.mark.skipif(shutil.which("ld.lld-22") is None and shutil.which("ld.lld") is None,
-                               reason="ld.lld not installed (apt-get install lld-22)")
+needs_qemu = pytest.mark.skipif(
+    shutil.which("qemu-hexagon") is None, reason="qemu-hexagon not installed (apt-get install qemu-user)"
+)
+needs_lld = pytest.mark.skipif(
+    shutil.which("ld.lld-22") is None and shutil.which("ld.lld") is None,
+    reason="ld.lld not installed (apt-get install lld-22)",
+)
 needs_zig = pytest.mark.skipif(not zig_available(), reason="ziglang not installed (pip install ziglang==0.17.1)")
-needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None and shutil.which("cc") is None,
-                               reason="no host C compiler to build the qemu profiling plugin")
+needs_gcc = pytest.mark.skipif(
+    shutil.which("gcc") is None and shutil.which("cc") is None,
+    reason="no host C compiler to build the qemu profiling plugin",
+)
 
 
 def _objdump_available() -> bool:
@@ -298,8 +313,9 @@ def _objdump_available() -> bool:
     return True
 
 
-needs_objdump = pytest.mark.skipif(not _objdump_available(),
-                                   reason="no llvm-objdump with the Hexagon target (apt-get install llvm-22)")
+needs_objdump = pytest.mark.skipif(
+    not _objdump_available(), reason="no llvm-objdump with the Hexagon target (apt-get install llvm-22)"
+)
 
 
 def _seed_args(rng):
@@ -311,14 +327,29 @@ def _seed_args(rng):
 # the test's two qemu runs short.
 CASES = {
     "flash_attention": (SEED, 1, _seed_args),
-    "scale_add": (INPUTS / "scale_add.mlir", 2,
-                  lambda rng: [rng.random(8192, dtype=np.float32), rng.random(8192, dtype=np.float32),
-                               np.zeros(8192, np.float32)]),
-    "row_sum": (INPUTS / "row_sum.mlir", 2,
-                lambda rng: [rng.random((256, 512), dtype=np.float32), np.zeros(256, np.float32)]),
-    "matmul": (INPUTS / "matmul.mlir", 2,
-               lambda rng: [rng.random((128, 128), dtype=np.float32), rng.random((128, 96), dtype=np.float32),
-                            np.zeros((128, 96), np.float32)]),
+    "scale_add": (
+        INPUTS / "scale_add.mlir",
+        2,
+        lambda rng: [
+            rng.random(8192, dtype=np.float32),
+            rng.random(8192, dtype=np.float32),
+            np.zeros(8192, np.float32),
+        ],
+    ),
+    "row_sum": (
+        INPUTS / "row_sum.mlir",
+        2,
+        lambda rng: [rng.random((256, 512), dtype=np.float32), np.zeros(256, np.float32)],
+    ),
+    "matmul": (
+        INPUTS / "matmul.mlir",
+        2,
+        lambda rng: [
+            rng.random((128, 128), dtype=np.float32),
+            rng.random((128, 96), dtype=np.float32),
+            np.zeros((128, 96), np.float32),
+        ],
+    ),
 }
 
 
@@ -370,8 +401,10 @@ def test_estimate_matches_qemu(name, tmp_path):
             assert f.packets_per_grid_run == pytest.approx(real, rel=0.02), f.name
     own = sum(measured.packets_by_function.values())
     lines.append(f"  own code: {own:.0f} vs {est.own_packets_per_grid_run:.0f}")
-    lines.append(f"  grid run: {measured.packets_grid_run} vs {est.packets_per_grid_run:.0f} "
-                 f"({est.packets_per_grid_run / measured.packets_grid_run:.4f})")
+    lines.append(
+        f"  grid run: {measured.packets_grid_run} vs {est.packets_per_grid_run:.0f} "
+        f"({est.packets_per_grid_run / measured.packets_grid_run:.4f})"
+    )
     print("\n".join(lines))
     assert est.own_packets_per_grid_run == pytest.approx(own, rel=0.02)
     assert est.packets_per_grid_run == pytest.approx(measured.packets_grid_run, rel=0.10)

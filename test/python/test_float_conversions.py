@@ -91,8 +91,27 @@ def boundary_f32() -> np.ndarray:
     near = np.concatenate([np.nextafter(mids, np.float32(np.inf)), np.nextafter(mids, np.float32(-np.inf))])
     rng = np.random.default_rng(3)
     spread = (rng.standard_normal(N // 4) * np.exp(rng.uniform(-110, 85, N // 4))).astype(np.float32)
-    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 65504.0, 65519.996, 65520.0, 65536.0, 1e-45,
-                        2.0 ** -24, 2.0 ** -25, 3 * 2.0 ** -26, 2.0 ** -14, 3.4e38], dtype=np.float32)
+    special = np.array(
+        [
+            0.0,
+            -0.0,
+            np.inf,
+            -np.inf,
+            np.nan,
+            -np.nan,
+            65504.0,
+            65519.996,
+            65520.0,
+            65536.0,
+            1e-45,
+            2.0**-24,
+            2.0**-25,
+            3 * 2.0**-26,
+            2.0**-14,
+            3.4e38,
+        ],
+        dtype=np.float32,
+    )
     nan_payload = np.array([0x7F800001, 0xFFC00123, 0x7FBFFFFF], dtype=np.uint32).view(np.float32)
     return np.concatenate([special, nan_payload, h, mids, near, spread]).astype(np.float32)
 
@@ -138,9 +157,16 @@ def test_f32_to_bf16_round_to_nearest_even(scalar):
     bf = bf16_to_f32(all_16_bit_patterns())
     finite = np.sort(bf[np.isfinite(bf)]).astype(np.float64)
     ties = ((finite[:-1] + finite[1:]) / 2).astype(np.float32)
-    x = np.concatenate([boundary_f32(), ties, np.nextafter(ties, np.float32(np.inf)),
-                        np.nextafter(ties, np.float32(-np.inf)), np.array([3.3961776e38, 3.4e38], np.float32)])
-    x = x[: N]
+    x = np.concatenate(
+        [
+            boundary_f32(),
+            ties,
+            np.nextafter(ties, np.float32(np.inf)),
+            np.nextafter(ties, np.float32(-np.inf)),
+            np.array([3.3961776e38, 3.4e38], np.float32),
+        ]
+    )
+    x = x[:N]
     got = convert(x, "f32", "bf16", np.uint16, scalar)
     want = f32_to_bf16(np.resize(x, N))
     g, w = bf16_to_f32(got), bf16_to_f32(want)
@@ -208,8 +234,7 @@ def test_silu_f16_runs_as_f16_vectors():
 
 @pytest.mark.parametrize("explicit", [True, False])
 def test_explicit_f16_rounding(explicit):
-    lowered = lower(ROUND_TRIP, "host", {"explicit-roundings": str(explicit).lower(),
-                                               "multi-threading": "false"})
+    lowered = lower(ROUND_TRIP, "host", {"explicit-roundings": str(explicit).lower(), "multi-threading": "false"})
     kernel = host.compile_host(lowered, "round_trip")
     x = np.random.default_rng(9).uniform(-100, 100, 1024).astype(np.float32)
     out = np.zeros_like(x)

@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "test" / "lit" / "translate" / "Inputs"
 SEED = ROOT / "test" / "mlir" / "flash_attention.mlir"
 
-needs_qemu = pytest.mark.skipif(shutil.which("qemu-hexagon") is None,
-                                reason="qemu-hexagon not installed (apt-get install qemu-user)")
+needs_qemu = pytest.mark.skipif(
+    shutil.which("qemu-hexagon") is None, reason="qemu-hexagon not installed (apt-get install qemu-user)"
+)
 needs_zig = pytest.mark.skipif(not zig_available(), reason="ziglang not installed (pip install ziglang==0.17.1)")
 
 
@@ -63,8 +64,9 @@ def test_async_kernel_runs_on_four_worker_threads(tmp_path):
     b = rng.random(64, dtype=np.float32)
     out = np.zeros(256, np.float32)
     want = (a.astype(np.float64) @ b + 3).astype(np.float32)
-    res = hexagon.run_qemu(exe, [a, b, out, 3], grid=(2,), iterations=3, outputs=[2], expect={2: want},
-                           rtol=1e-5, atol=1e-5, threads=4)
+    res = hexagon.run_qemu(
+        exe, [a, b, out, 3], grid=(2,), iterations=3, outputs=[2], expect={2: want}, rtol=1e-5, atol=1e-5, threads=4
+    )
     assert res.passed, res.stdout
     assert np.allclose(res.outputs[2], want, rtol=1e-5, atol=1e-5)
     info = res.info
@@ -77,8 +79,12 @@ def test_async_kernel_runs_on_four_worker_threads(tmp_path):
 
 def _lower_seed(tmp_path: Path) -> Path:
     out = tmp_path / "flash_attention.llvm.mlir"
-    proc = subprocess.run([sys.executable, "-m", "hexopt", "run", "hexagon", str(SEED), "-o", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hexopt", "run", "hexagon", str(SEED), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -93,8 +99,16 @@ def test_flash_attention_under_qemu(tmp_path):
     q, k, v = (rng.random((1, 1, 1024, 64), dtype=np.float32) for _ in range(3))
     out = np.zeros_like(q)
     want = attention_reference(q, k, v, 0.5).astype(np.float32)
-    res = hexagon.run_qemu(exe, [0, q, k, v, out], grid=(4,), iterations=1, name=sig.name, outputs=[4],
-                           expect={4: want}, timeout=int(os.environ.get("HEXOPT_QEMU_TIMEOUT", "300")))
+    res = hexagon.run_qemu(
+        exe,
+        [0, q, k, v, out],
+        grid=(4,),
+        iterations=1,
+        name=sig.name,
+        outputs=[4],
+        expect={4: want},
+        timeout=int(os.environ.get("HEXOPT_QEMU_TIMEOUT", "300")),
+    )
     err = float(np.abs(res.outputs[4] - want).max())
     print(f"flash attention under qemu: {res.seconds:.1f} s, max abs error {err:.3g}; {res.stdout.splitlines()[0]}")
     assert np.allclose(res.outputs[4], want, rtol=1e-5, atol=1e-8), err

@@ -26,7 +26,6 @@ SCRIPT = textwrap.dedent("""
 
 def test_freeing_one_async_kernel_keeps_the_others_working():
     # In a child process: the failure mode is a segfault, which would take pytest down with it.
-    p = subprocess.run([sys.executable, "-c", SCRIPT],
-                       capture_output=True, text=True, timeout=300)
+    p = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, f"exit {p.returncode}: {p.stderr[-2000:]}"
     assert float(p.stdout.split("max-err")[1]) < 1e-5

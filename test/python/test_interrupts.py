@@ -20,9 +20,23 @@ def _start(tmp_path: Path, hang: bool = True) -> tuple[subprocess.Popen[str], Pa
     out = tmp_path / "out.mlir"
     out.write_text("old\n")
     env = dict(os.environ, HEXOPT_INJECT_HANG="cse" if hang else "")
-    proc = subprocess.Popen([sys.executable, "-m", "hexopt", "run", "-p", "builtin.module(canonicalize,func.func(cse))",
-                             str(SMALL), "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hexopt",
+            "run",
+            "-p",
+            "builtin.module(canonicalize,func.func(cse))",
+            str(SMALL),
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     return proc, out
 
 

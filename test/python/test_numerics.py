@@ -55,14 +55,16 @@ def check(kernel, n_ctx, d_head, grid, scale, record_property, label) -> float:
     print(f"\n{label}: max abs error {err:.3e}")
     record_property("max_abs_err", err)
     assert np.isfinite(out).all(), f"{label}: non-finite output"
-    assert np.allclose(out, ref, rtol=RTOL, atol=ATOL), \
+    assert np.allclose(out, ref, rtol=RTOL, atol=ATOL), (
         f"{label}: max abs error {err:.3e} exceeds allclose(rtol={RTOL}, atol={ATOL})"
+    )
     return err
 
 
 # ------------------------------------------------------------------------------------------
 # The generator reproduces the seed
 # ------------------------------------------------------------------------------------------
+
 
 def _op_names(text: str) -> list[str]:
     from hexopt.ir import ir
@@ -102,6 +104,7 @@ def test_generator_rejects_ragged_shapes():
 # ------------------------------------------------------------------------------------------
 # The seed kernel through the pipelines
 # ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("pipeline", ["host", "baseline"])
 def test_seed(pipeline, record_property):
@@ -148,6 +151,7 @@ def test_generated_shape(shape, pipeline, record_property):
 # ------------------------------------------------------------------------------------------
 # The runner: report block, ABI checks, and that a wrong result is caught
 # ------------------------------------------------------------------------------------------
+
 
 def test_report_block_pass_and_fail():
     lines = abi.test_info("attention_fwd_kernel", True, 12.5).splitlines()

@@ -47,7 +47,9 @@ _TAIL = """
 # A rope-like kernel: the angle producer reads its row number with linalg.index and is laid out
 # transposed (128x64); the consumer reads it through (d1, d0), so the fused op's linalg.index must
 # name the consumer's loop d1, not d0. The angle has a second user (sin), so multi-use fusion keeps it.
-ROPE = _HEAD.replace("{name}", "rope") + """
+ROPE = (
+    _HEAD.replace("{name}", "rope")
+    + """
     %e = tensor.empty() : tensor<128x64xf32>
     %ang = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
         ins(%f : tensor<128xf32>) outs(%e : tensor<128x64xf32>) {
@@ -73,11 +75,15 @@ ROPE = _HEAD.replace("{name}", "rope") + """
       %s = arith.addf %cv, %sn : f32
       linalg.yield %s : f32
     } -> tensor<64x128xf32>
-""" + _TAIL
+"""
+    + _TAIL
+)
 
 # A broadcast producer with linalg.index: a 1x128 row of column numbers times f, read by every row
 # through (0, d1) (the producer's loop 0 is the constant 0 in the consumer's loops).
-BROADCAST_INDEX = _HEAD.replace("{name}", "broadcast_index") + """
+BROADCAST_INDEX = (
+    _HEAD.replace("{name}", "broadcast_index")
+    + """
     %e = tensor.empty() : tensor<1x128xf32>
     %w = linalg.generic {indexing_maps = [#col, #id], iterator_types = ["parallel", "parallel"]}
         ins(%f : tensor<128xf32>) outs(%e : tensor<1x128xf32>) {
@@ -97,11 +103,15 @@ BROADCAST_INDEX = _HEAD.replace("{name}", "broadcast_index") + """
       %m = arith.mulf %xv, %wv : f32
       linalg.yield %m : f32
     } -> tensor<64x128xf32>
-""" + _TAIL
+"""
+    + _TAIL
+)
 
 # tl.where: a mask (i1 tensor) computed by one generic and read by another. Unfused, the mask is a
 # buffer: stored as i8 by widen-bool-tensors (finalize-memref-to-llvm aborted on the i1 store).
-WHERE = _HEAD.replace("{name}", "where") + """
+WHERE = (
+    _HEAD.replace("{name}", "where")
+    + """
     %fb = tensor.empty() : tensor<64x128xf32>
     %fbc = linalg.generic {indexing_maps = [#col, #id], iterator_types = ["parallel", "parallel"]}
         ins(%f : tensor<128xf32>) outs(%fb : tensor<64x128xf32>) {
@@ -123,7 +133,9 @@ WHERE = _HEAD.replace("{name}", "where") + """
       %s = arith.select %m, %a, %b : f32
       linalg.yield %s : f32
     } -> tensor<64x128xf32>
-""" + _TAIL
+"""
+    + _TAIL
+)
 
 
 def _inputs():

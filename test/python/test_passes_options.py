@@ -84,8 +84,9 @@ def test_good_option_is_accepted(pass_name, option, value):
     get_pass_class(pass_name).from_options({option: value})
 
 
-@pytest.mark.parametrize("setting", ["num-threads=0", "vector-bytes=3", "vector-bytes=1048576",
-                                     "index-bitwidth=7", "contraction-rows=0"])
+@pytest.mark.parametrize(
+    "setting", ["num-threads=0", "vector-bytes=3", "vector-bytes=1048576", "index-bitwidth=7", "contraction-rows=0"]
+)
 def test_shipped_pipeline_rejects_bad_setting_when_loaded(setting):
     from hexopt.pipeline import load_pipeline
 

@@ -87,8 +87,10 @@ def test_script_text():
     assert len(loops) == 2
     assert "transform.structured.match attributes{hexopt.target = 3 : i64} in %root" in text
     assert "transform.structured.split %h1 after 96 {dimension = 1}" in text
-    assert "tile_using_for %h3 tile_sizes [1, 0, 32] : (!transform.any_op) -> (!transform.any_op, " \
-           "!transform.any_op, !transform.any_op)" in text
+    assert (
+        "tile_using_for %h3 tile_sizes [1, 0, 32] : (!transform.any_op) -> (!transform.any_op, "
+        "!transform.any_op, !transform.any_op)" in text
+    )
     assert "} {max_num_rewrites = 10 : i64} : !transform.any_op" in text
     with ir.Context():
         ir.Module.parse(text)  # well-formed

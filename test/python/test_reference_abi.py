@@ -25,8 +25,9 @@ from hexopt.toolchain import zig_available
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL = ROOT / "test" / "mlir" / "abi_scale_add.mlir"
 
-needs_qemu = pytest.mark.skipif(shutil.which("qemu-hexagon") is None,
-                                reason="qemu-hexagon not installed (apt-get install qemu-user)")
+needs_qemu = pytest.mark.skipif(
+    shutil.which("qemu-hexagon") is None, reason="qemu-hexagon not installed (apt-get install qemu-user)"
+)
 needs_zig = pytest.mark.skipif(not zig_available(), reason="ziglang not installed (pip install ziglang==0.17.1)")
 
 #: --set of each ABI -> the width of the ranks in the signature
@@ -70,8 +71,9 @@ def test_numerics_under_qemu(tmp_path, name):
     x, y = rng.random((2048, 128), dtype=np.float32), rng.random((2048, 128), dtype=np.float32)
     out = np.zeros_like(x)
     want = x * np.float32(2.5) + y
-    res = hexagon.run_qemu(exe, [x, y, out, 2.5], grid=(4,), outputs=[2], expect={2: want}, rtol=1e-6, atol=0,
-                           threads=4)
+    res = hexagon.run_qemu(
+        exe, [x, y, out, 2.5], grid=(4,), outputs=[2], expect={2: want}, rtol=1e-6, atol=0, threads=4
+    )
     assert res.passed, res.stdout
     assert np.allclose(res.outputs[2], want, rtol=1e-6, atol=0)
     assert int(res.info["async_tasks"]) > 0, res.stdout  # the threaded path ran with these descriptors

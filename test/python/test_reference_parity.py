@@ -34,8 +34,12 @@ def test_parity_with_the_reference_lit_tests(tmp_path):
     if not corpus.is_dir() or not any(corpus.glob("*.mlir")):
         pytest.skip(f"the reference's lit files are not here ({corpus}): the corpus is absent")
     out = tmp_path / "parity.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "reference_lit_parity.py"), "--jobs", "2",
-                           "--json", str(out)], capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "reference_lit_parity.py"), "--jobs", "2", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     report = json.loads(out.read_text())
     counts = report["counts"]
     failures = [f"{r['file']} RUN#{r['index']}: {r['detail']}" for r in report["runs"] if r["result"] == "fail"]
@@ -53,18 +57,31 @@ def test_every_documented_difference_is_explained_in_the_docs():
 
 
 def test_run_lines_are_mapped_onto_hexopt():
-    run = parity.parse_run("f.mlir", 0, "linalg-hexagon-opt %s -pass-pipeline='builtin.module(func.func("
-                                        "hexagon-fusion{far=true fdmu=false}))' | FileCheck %s -check-prefix FAR")
+    run = parity.parse_run(
+        "f.mlir",
+        0,
+        "linalg-hexagon-opt %s -pass-pipeline='builtin.module(func.func("
+        "hexagon-fusion{far=true fdmu=false}))' | FileCheck %s -check-prefix FAR",
+    )
     assert not run.unclaimed
     assert run.stages[0].pipeline == "builtin.module(func.func(hexagon-fusion{allow-recompute=true multi-use=false}))"
     assert run.prefixes == ["FAR"]
-    run = parity.parse_run("f.mlir", 1, 'linalg-hexagon-opt %s -linalg-to-llvm="enable-multi-threading=true" | '
-                                        "linalg-hexagon-translate -emit=llvmir | FileCheck %s")
+    run = parity.parse_run(
+        "f.mlir",
+        1,
+        'linalg-hexagon-opt %s -linalg-to-llvm="enable-multi-threading=true" | '
+        "linalg-hexagon-translate -emit=llvmir | FileCheck %s",
+    )
     assert run.stages[0].pipeline == "hexagon" and run.stages[0].sets["multi-threading"] == "true"
     assert run.stages[1].kind == "translate"
-    run = parity.parse_run("f.mlir", 2, 'linalg-hexagon-opt %s -linalg-to-llvm="enable-vtcm-tiling=true" | '
-                                        "FileCheck %s")
+    run = parity.parse_run(
+        "f.mlir", 2, 'linalg-hexagon-opt %s -linalg-to-llvm="enable-vtcm-tiling=true" | FileCheck %s'
+    )
     assert "vtcm" in run.unclaimed
-    run = parity.parse_run("f.mlir", 3, "linalg-hexagon-opt %s -pass-pipeline='builtin.module(hexagon-tiling"
-                                        "{split-tiling-range=false})' | FileCheck %s")
+    run = parity.parse_run(
+        "f.mlir",
+        3,
+        "linalg-hexagon-opt %s -pass-pipeline='builtin.module(hexagon-tiling"
+        "{split-tiling-range=false})' | FileCheck %s",
+    )
     assert run.stages[0].pipeline == "builtin.module(hexagon-tiling{split=false pad=true})"

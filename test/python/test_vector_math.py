@@ -29,10 +29,12 @@ from hexopt.passes.vector_min_max import ExpandVectorMinMax
 from hexopt.runner import host
 
 N = 32 * 4096
-LOWER = ("builtin.module(convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-         "convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,"
-         "convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
-         "reconcile-unrealized-casts)")
+LOWER = (
+    "builtin.module(convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+    "convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,"
+    "convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
+    "reconcile-unrealized-casts)"
+)
 
 KERNEL = """
 func.func @vmath(%in: memref<*xT>, %in2: memref<*xT>, %out: memref<*xT>,
@@ -76,8 +78,7 @@ def binary(op: str) -> str:
 
 
 def fpowi(n: int) -> str:
-    return (f"    %n = arith.constant dense<{n}> : vector<Wxi32>\n"
-            "    %y = math.fpowi %x, %n FLAGS : V, vector<Wxi32>")
+    return f"    %n = arith.constant dense<{n}> : vector<Wxi32>\n    %y = math.fpowi %x, %n FLAGS : V, vector<Wxi32>"
 
 
 def powf(n: float) -> str:
@@ -87,8 +88,14 @@ def powf(n: float) -> str:
 def compile_kernel(body: str, dtype: str, fast: bool, flags: str | None = None):
     width = WIDTH[dtype]
     fm = flags if flags is not None else ("fastmath<fast>" if fast else "")
-    text = (KERNEL.replace("BODY", body).replace("FLAGS", fm).replace("V", f"vector<{width}x{dtype}>")
-            .replace("N", str(N)).replace("W", str(width)).replace("T", dtype))
+    text = (
+        KERNEL.replace("BODY", body)
+        .replace("FLAGS", fm)
+        .replace("V", f"vector<{width}x{dtype}>")
+        .replace("N", str(N))
+        .replace("W", str(width))
+        .replace("T", dtype)
+    )
     with ir.Context():
         m = ir.Module.parse(text)
         ApproximateVectorMath().apply(m)
@@ -106,8 +113,36 @@ def compile_kernel(body: str, dtype: str, fast: bool, flags: str | None = None):
 RNG = np.random.default_rng(7)
 F32 = np.float32
 TINY = np.finfo(np.float32).tiny
-SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1e-40, -1e-40, TINY, -TINY, 1e-30, -1e-30,
-                    1e-8, -1e-8, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 1e30, -1e30, 3.4e38, -3.4e38], dtype=np.float32)
+SPECIAL = np.array(
+    [
+        0.0,
+        -0.0,
+        np.inf,
+        -np.inf,
+        np.nan,
+        1e-45,
+        -1e-45,
+        1e-40,
+        -1e-40,
+        TINY,
+        -TINY,
+        1e-30,
+        -1e-30,
+        1e-8,
+        -1e-8,
+        0.5,
+        -0.5,
+        1.0,
+        -1.0,
+        2.0,
+        -2.0,
+        1e30,
+        -1e30,
+        3.4e38,
+        -3.4e38,
+    ],
+    dtype=np.float32,
+)
 
 
 def log_uniform(lo: float, hi: float, n: int, signed: bool = True) -> np.ndarray:
@@ -119,25 +154,35 @@ def fill(*parts: np.ndarray) -> np.ndarray:
     """SPECIAL + the parts, topped up with the last part's distribution... cut to N, as f32."""
     x = np.concatenate([SPECIAL, *[np.asarray(p, dtype=np.float32) for p in parts]])
     if x.size < N:
-        x = np.concatenate([x, RNG.choice(x[SPECIAL.size:], N - x.size)])
+        x = np.concatenate([x, RNG.choice(x[SPECIAL.size :], N - x.size)])
     return np.ascontiguousarray(x[:N].astype(np.float32))
 
 
 def wide(lo: float, hi: float) -> Callable[[], np.ndarray]:
     """Uniform on [lo, hi], log-uniform magnitudes over all of f32, and subnormals."""
-    return lambda: fill(RNG.uniform(lo, hi, N // 2), log_uniform(1e-45, 3e38, N // 4),
-                        log_uniform(1e-45, 1e-37, N // 16))
+    return lambda: fill(
+        RNG.uniform(lo, hi, N // 2), log_uniform(1e-45, 3e38, N // 4), log_uniform(1e-45, 1e-37, N // 16)
+    )
 
 
 def positive() -> np.ndarray:
-    return fill(np.abs(log_uniform(1e-45, 3e38, N // 2)), RNG.uniform(0.5, 2.0, N // 4), RNG.uniform(0, 10, N // 8),
-                -np.abs(log_uniform(1e-30, 1e30, 64)))
+    return fill(
+        np.abs(log_uniform(1e-45, 3e38, N // 2)),
+        RNG.uniform(0.5, 2.0, N // 4),
+        RNG.uniform(0, 10, N // 8),
+        -np.abs(log_uniform(1e-30, 1e30, 64)),
+    )
 
 
 def around_minus_one() -> np.ndarray:
-    return fill(RNG.uniform(-1.0, 1.0, N // 4), log_uniform(1e-45, 1.0, N // 4), RNG.uniform(-1.0, 10, N // 8),
-                np.abs(log_uniform(1e-30, 3e38, N // 8)), np.nextafter(np.float32(-1), np.float32(0)) + np.zeros(1),
-                -1.0 - np.abs(log_uniform(1e-7, 1e3, 64)))
+    return fill(
+        RNG.uniform(-1.0, 1.0, N // 4),
+        log_uniform(1e-45, 1.0, N // 4),
+        RNG.uniform(-1.0, 10, N // 8),
+        np.abs(log_uniform(1e-30, 3e38, N // 8)),
+        np.nextafter(np.float32(-1), np.float32(0)) + np.zeros(1),
+        -1.0 - np.abs(log_uniform(1e-7, 1e3, 64)),
+    )
 
 
 def trig() -> np.ndarray:
@@ -146,14 +191,26 @@ def trig() -> np.ndarray:
     k = np.concatenate([np.arange(1, 8000), RNG.integers(8000, 65536, 4000)]).astype(np.float64)
     near = (k * (np.pi / 2)).astype(np.float32)
     near = np.concatenate([near, np.nextafter(near, np.float32(np.inf)), np.nextafter(near, np.float32(0))])
-    return fill(near, -near[::7], RNG.uniform(-10, 10, N // 8), RNG.uniform(-1e5, 1e5, N // 8),
-                RNG.uniform(-1000, 1000, N // 8), log_uniform(1e-45, 3e38, N // 16))
+    return fill(
+        near,
+        -near[::7],
+        RNG.uniform(-10, 10, N // 8),
+        RNG.uniform(-1e5, 1e5, N // 8),
+        RNG.uniform(-1000, 1000, N // 8),
+        log_uniform(1e-45, 3e38, N // 16),
+    )
 
 
 def integers_and_halves() -> np.ndarray:
-    k = RNG.integers(-2 ** 24, 2 ** 24, N // 8).astype(np.float64)
-    return fill(k, k / 2, k / 4 + 0.5, RNG.uniform(-10, 10, N // 4), log_uniform(1e-45, 3e38, N // 4),
-                np.array([0.49999997, -0.49999997, 0.5, 1.5, 2.5, -2.5, 8388607.5, -8388607.5, 4194303.5]))
+    k = RNG.integers(-(2**24), 2**24, N // 8).astype(np.float64)
+    return fill(
+        k,
+        k / 2,
+        k / 4 + 0.5,
+        RNG.uniform(-10, 10, N // 4),
+        log_uniform(1e-45, 3e38, N // 4),
+        np.array([0.49999997, -0.49999997, 0.5, 1.5, 2.5, -2.5, 8388607.5, -8388607.5, 4194303.5]),
+    )
 
 
 # --------------------------------------------------------------------------------------------- reference
@@ -213,9 +270,9 @@ CASES: dict[str, Case] = {
     "add": Case(binary("arith.addf"), np.add, wide(-100, 100), 0, 0, binary=True),
     "mul": Case(binary("arith.mulf"), np.multiply, wide(-100, 100), 0, 0, binary=True),
     "select-gt": Case(SELECT_GT, lambda a, b: np.where(a > b, a, b), wide(-100, 100), 0, 0, binary=True),
-    "fpowi3": Case(fpowi(3), lambda x: x ** 3, wide(-100, 100), 1, odd=True),
-    "fpowi-2": Case(fpowi(-2), lambda x: x ** -2.0, wide(-100, 100), 2),
-    "powf5": Case(powf(5.0), lambda x: x ** 5, wide(-100, 100), 3, odd=True),
+    "fpowi3": Case(fpowi(3), lambda x: x**3, wide(-100, 100), 1, odd=True),
+    "fpowi-2": Case(fpowi(-2), lambda x: x**-2.0, wide(-100, 100), 2),
+    "powf5": Case(powf(5.0), lambda x: x**5, wide(-100, 100), 3, odd=True),
 }
 
 
@@ -324,7 +381,7 @@ def round_to_bits(x: np.ndarray, mantissa: int, min_exp: int) -> np.ndarray:
         _, ex = np.frexp(ax)
         quantum = np.ldexp(1.0, np.maximum(ex - mantissa, min_exp - mantissa + 1))
         r = np.rint(ax / quantum) * quantum
-        r = np.where(r >= 2.0 ** 128, np.inf, r)
+        r = np.where(r >= 2.0**128, np.inf, r)
         r = np.where(np.isfinite(ax), r, ax)
         return np.copysign(r, x)
 

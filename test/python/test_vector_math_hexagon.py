@@ -23,16 +23,40 @@ from hexopt.runner import abi, hexagon, host
 from hexopt.toolchain import zig_available
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("qemu-hexagon") is None,
-                       reason="qemu-hexagon not installed (apt-get install qemu-user)"),
+    pytest.mark.skipif(
+        shutil.which("qemu-hexagon") is None, reason="qemu-hexagon not installed (apt-get install qemu-user)"
+    ),
     pytest.mark.skipif(not zig_available(), reason="ziglang not installed (pip install ziglang==0.17.1)"),
 ]
 
-UNARY = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "tanh", "erf", "sqrt", "rsqrt", "sin", "cos",
-         "atan", "floor", "ceil", "round", "roundeven", "trunc"]
+UNARY = [
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "tanh",
+    "erf",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "atan",
+    "floor",
+    "ceil",
+    "round",
+    "roundeven",
+    "trunc",
+]
 OTHER = {
-    "sigmoid": ["%n = arith.subf %zero, %x : T", "%e = math.exp %n : T", "%d = arith.addf %one, %e : T",
-                "%y = arith.divf %one, %d : T"],
+    "sigmoid": [
+        "%n = arith.subf %zero, %x : T",
+        "%e = math.exp %n : T",
+        "%d = arith.addf %one, %e : T",
+        "%y = arith.divf %one, %d : T",
+    ],
     "fpowi3": ["%y = math.fpowi %x, %c3 : T, i32"],
     "powf-2": ["%y = math.powf %x, %mtwo : T"],
     "divide": ["%y = arith.divf %x, %z : T"],
@@ -66,7 +90,7 @@ def kernel(dtype: str) -> str:
             f"    %x{k} = bufferization.to_tensor %x{k}m restrict : {slc} to tensor<{SIZE}xT>",
             f"    %z{k} = bufferization.to_tensor %z{k}m restrict : {slc} to tensor<{SIZE}xT>",
             f"    %e{k} = tensor.empty() : tensor<{SIZE}xT>",
-            f"    %r{k} = linalg.generic {{indexing_maps = [#map, #map, #map], iterator_types = [\"parallel\"]}}"
+            f'    %r{k} = linalg.generic {{indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]}}'
             f" ins(%x{k}, %z{k} : tensor<{SIZE}xT>, tensor<{SIZE}xT>) outs(%e{k} : tensor<{SIZE}xT>) {{",
             "    ^bb0(%x: T, %z: T, %o: T):",
             *[f"      {line}" for line in body],
@@ -84,8 +108,9 @@ def kernel(dtype: str) -> str:
 def inputs(dtype: str) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(11)
     n = SIZE * len(FUNCTIONS)
-    x = np.concatenate([rng.uniform(-6, 6, n // 2), rng.uniform(0.01, 4, n // 4),
-                        rng.standard_normal(n - n // 2 - n // 4) * 100]).astype(np.float32)
+    x = np.concatenate(
+        [rng.uniform(-6, 6, n // 2), rng.uniform(0.01, 4, n // 4), rng.standard_normal(n - n // 2 - n // 4) * 100]
+    ).astype(np.float32)
     x[:8] = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.5, -2.5]
     z = rng.uniform(-3, 3, n).astype(np.float32)
     if dtype == "f16":
@@ -122,9 +147,9 @@ def test_hexagon_matches_host(tmp_path, dtype, conversions):
     g, w = as_f32(got, dtype), as_f32(want, dtype)
     same = (g == w) | (np.isnan(g) & np.isnan(w))
     # a few units in the last place (the host JIT may contract mul + add into fma under fast-math)
-    ulp = {"f32": 2.0 ** -23, "f16": 2.0 ** -10, "bf16": 2.0 ** -7}[dtype]
+    ulp = {"f32": 2.0**-23, "f16": 2.0**-10, "bf16": 2.0**-7}[dtype]
     with np.errstate(invalid="ignore"):  # inf - inf
         close = np.abs(g - w) <= 4 * ulp * np.maximum(np.abs(w), np.finfo(np.float32).tiny)
     ok = same | close
-    bad = {name: int((~ok[k * SIZE:(k + 1) * SIZE]).sum()) for k, name in enumerate(FUNCTIONS)}
+    bad = {name: int((~ok[k * SIZE : (k + 1) * SIZE]).sum()) for k, name in enumerate(FUNCTIONS)}
     assert ok.all(), f"lanes that differ, per function: { {k: v for k, v in bad.items() if v} }"

@@ -32,8 +32,11 @@ class ConvertTritonToLinalg(Pass):
 
     name: ClassVar[str] = "convert-triton-to-linalg"
 
-    cleanup: bool = option(True, "run canonicalize and cse after the rewrite (drops the index arithmetic and "
-                                 "tensor values that only pointers and masks used)")
+    cleanup: bool = option(
+        True,
+        "run canonicalize and cse after the rewrite (drops the index arithmetic and "
+        "tensor values that only pointers and masks used)",
+    )
 
     def apply(self, module) -> None:
         from .convert import FunctionConverter
@@ -44,8 +47,9 @@ class ConvertTritonToLinalg(Pass):
         for op in kernels:
             visibility = op.attributes.get("sym_visibility")
             if visibility is not None and ir.StringAttr(visibility).value != "public":
-                raise PassFailure("calls to non-inlined Triton functions (noinline=True) are not supported",
-                                  op.operation)
+                raise PassFailure(
+                    "calls to non-inlined Triton functions (noinline=True) are not supported", op.operation
+                )
         for op in kernels:
             with op.location:
                 FunctionConverter(op).convert()

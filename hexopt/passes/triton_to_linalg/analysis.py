@@ -119,8 +119,13 @@ class IndexMath:
             if name == "arith.shli":
                 return a << b
             return None
-        ops = {"arith.divsi": arith.DivSIOp, "arith.remsi": arith.RemSIOp, "arith.shli": arith.ShLIOp,
-               "arith.divui": arith.DivUIOp, "arith.remui": arith.RemUIOp}
+        ops = {
+            "arith.divsi": arith.DivSIOp,
+            "arith.remsi": arith.RemSIOp,
+            "arith.shli": arith.ShLIOp,
+            "arith.divui": arith.DivUIOp,
+            "arith.remui": arith.RemUIOp,
+        }
         if name in ops:
             return ops[name](self.value(a), self.value(b)).result
         return None
@@ -160,12 +165,18 @@ class Affine:
         return all(isinstance(c, int) and c == 0 for c in self.coeffs)
 
     def add(self, m: IndexMath, other: Affine) -> Affine:
-        return Affine(self.shape, m.add(self.const, other.const),
-                      tuple(m.add(a, b) for a, b in zip(self.coeffs, other.coeffs, strict=True)))
+        return Affine(
+            self.shape,
+            m.add(self.const, other.const),
+            tuple(m.add(a, b) for a, b in zip(self.coeffs, other.coeffs, strict=True)),
+        )
 
     def sub(self, m: IndexMath, other: Affine) -> Affine:
-        return Affine(self.shape, m.sub(self.const, other.const),
-                      tuple(m.sub(a, b) for a, b in zip(self.coeffs, other.coeffs, strict=True)))
+        return Affine(
+            self.shape,
+            m.sub(self.const, other.const),
+            tuple(m.sub(a, b) for a, b in zip(self.coeffs, other.coeffs, strict=True)),
+        )
 
     def scale(self, m: IndexMath, factor: Expr) -> Affine:
         return Affine(self.shape, m.mul(self.const, factor), tuple(m.mul(c, factor) for c in self.coeffs))
@@ -174,8 +185,9 @@ class Affine:
         return Affine.uniform(shape, self.const) if self.is_uniform else replace(self, shape=tuple(shape))
 
     def expand_dims(self, axis: int) -> Affine:
-        return Affine(self.shape[:axis] + (1,) + self.shape[axis:], self.const,
-                      self.coeffs[:axis] + (0,) + self.coeffs[axis:])
+        return Affine(
+            self.shape[:axis] + (1,) + self.shape[axis:], self.const, self.coeffs[:axis] + (0,) + self.coeffs[axis:]
+        )
 
     def broadcast(self, shape: tuple[int, ...]) -> Affine:
         return Affine(tuple(shape), self.const, self.coeffs)
@@ -265,12 +277,18 @@ class Mask:
         def hi(a: Expr, b: Expr, n: int) -> Expr:  # nor does one at or past the end
             return b if isinstance(a, int) and a >= n else a if isinstance(b, int) and b >= n else m.min(a, b)
 
-        return Mask(self.shape, tuple(lo(a, b) for a, b in zip(self.lo, other.lo, strict=True)),
-                    tuple(hi(a, b, n) for a, b, n in zip(self.hi, other.hi, self.shape, strict=True)))
+        return Mask(
+            self.shape,
+            tuple(lo(a, b) for a, b in zip(self.lo, other.lo, strict=True)),
+            tuple(hi(a, b, n) for a, b, n in zip(self.hi, other.hi, self.shape, strict=True)),
+        )
 
     def expand_dims(self, axis: int) -> Mask:
-        return Mask(self.shape[:axis] + (1,) + self.shape[axis:], self.lo[:axis] + (0,) + self.lo[axis:],
-                    self.hi[:axis] + (1,) + self.hi[axis:])
+        return Mask(
+            self.shape[:axis] + (1,) + self.shape[axis:],
+            self.lo[:axis] + (0,) + self.lo[axis:],
+            self.hi[:axis] + (1,) + self.hi[axis:],
+        )
 
     def broadcast(self, m: IndexMath, shape: tuple[int, ...]) -> Mask:
         lo, hi = list(self.lo), list(self.hi)
@@ -296,8 +314,9 @@ class Mask:
         return offsets, sizes
 
     def is_full(self) -> bool:
-        return all(isinstance(lo, int) and lo <= 0 for lo in self.lo) and \
-            all(isinstance(hi, int) and hi >= n for hi, n in zip(self.hi, self.shape, strict=True))
+        return all(isinstance(lo, int) and lo <= 0 for lo in self.lo) and all(
+            isinstance(hi, int) and hi >= n for hi, n in zip(self.hi, self.shape, strict=True)
+        )
 
 
 def compare(m: IndexMath, predicate: int, lhs: Affine, rhs: Affine) -> Mask | None:

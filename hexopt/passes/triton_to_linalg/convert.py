@@ -38,17 +38,34 @@ GRID_ARGS = 6
 
 #: Ops of a tt.reduce combine region whose identity element hexopt knows (used to fill the init).
 _IDENTITY: dict[str, Callable[[Any], Any]] = {
-    "arith.addf": lambda t: 0.0, "arith.mulf": lambda t: 1.0,
-    "arith.maxnumf": lambda t: -pymath.inf, "arith.maximumf": lambda t: -pymath.inf,
-    "arith.minnumf": lambda t: pymath.inf, "arith.minimumf": lambda t: pymath.inf,
-    "arith.addi": lambda t: 0, "arith.muli": lambda t: 1, "arith.ori": lambda t: 0, "arith.xori": lambda t: 0,
-    "arith.andi": lambda t: -1, "arith.maxui": lambda t: 0, "arith.minui": lambda t: -1,
-    "arith.maxsi": lambda t: -(1 << (t.width - 1)), "arith.minsi": lambda t: (1 << (t.width - 1)) - 1,
+    "arith.addf": lambda t: 0.0,
+    "arith.mulf": lambda t: 1.0,
+    "arith.maxnumf": lambda t: -pymath.inf,
+    "arith.maximumf": lambda t: -pymath.inf,
+    "arith.minnumf": lambda t: pymath.inf,
+    "arith.minimumf": lambda t: pymath.inf,
+    "arith.addi": lambda t: 0,
+    "arith.muli": lambda t: 1,
+    "arith.ori": lambda t: 0,
+    "arith.xori": lambda t: 0,
+    "arith.andi": lambda t: -1,
+    "arith.maxui": lambda t: 0,
+    "arith.minui": lambda t: -1,
+    "arith.maxsi": lambda t: -(1 << (t.width - 1)),
+    "arith.minsi": lambda t: (1 << (t.width - 1)) - 1,
 }
 
 #: Integer tensor ops whose affine form follows from their operands'.
-_INT_BINARY = {"arith.addi", "arith.subi", "arith.muli", "arith.divsi", "arith.remsi", "arith.shli",
-               "arith.divui", "arith.remui"}
+_INT_BINARY = {
+    "arith.addi",
+    "arith.subi",
+    "arith.muli",
+    "arith.divsi",
+    "arith.remsi",
+    "arith.shli",
+    "arith.divui",
+    "arith.remui",
+}
 _INT_CASTS = {"arith.extsi", "arith.extui", "arith.trunci", "arith.index_cast", "arith.index_castui"}
 
 #: tt ops with no effect on a CPU/DSP build.
@@ -80,15 +97,31 @@ class FunctionConverter:
         self.dead: list[Any] = []  # ops to erase at the end (tt ops, rebuilt loops), in program order
         self.grid: list[Any] = []
         self.handlers: dict[str, Callable[[Any], None]] = {
-            "tt.get_program_id": self.program_id, "tt.get_num_programs": self.num_programs,
-            "tt.make_range": self.make_range, "tt.splat": self.splat, "tt.broadcast": self.broadcast,
-            "tt.expand_dims": self.expand_dims, "tt.reshape": self.reshape, "tt.trans": self.trans,
-            "tt.addptr": self.addptr, "tt.load": self.load, "tt.store": self.store, "tt.dot": self.dot,
-            "tt.reduce": self.reduce, "tt.extern_elementwise": self.extern_elementwise,
-            "tt.fp_to_fp": self.fp_to_fp, "tt.clampf": self.clampf, "tt.precise_sqrt": self.precise_sqrt,
-            "tt.precise_divf": self.precise_divf, "tt.make_tensor_ptr": self.make_tensor_ptr,
-            "tt.advance": self.advance, "tt.return": self.ret, "tt.bitcast": self.bitcast,
-            "arith.constant": self.constant, "scf.for": self.for_loop, "scf.yield": lambda op: None,
+            "tt.get_program_id": self.program_id,
+            "tt.get_num_programs": self.num_programs,
+            "tt.make_range": self.make_range,
+            "tt.splat": self.splat,
+            "tt.broadcast": self.broadcast,
+            "tt.expand_dims": self.expand_dims,
+            "tt.reshape": self.reshape,
+            "tt.trans": self.trans,
+            "tt.addptr": self.addptr,
+            "tt.load": self.load,
+            "tt.store": self.store,
+            "tt.dot": self.dot,
+            "tt.reduce": self.reduce,
+            "tt.extern_elementwise": self.extern_elementwise,
+            "tt.fp_to_fp": self.fp_to_fp,
+            "tt.clampf": self.clampf,
+            "tt.precise_sqrt": self.precise_sqrt,
+            "tt.precise_divf": self.precise_divf,
+            "tt.make_tensor_ptr": self.make_tensor_ptr,
+            "tt.advance": self.advance,
+            "tt.return": self.ret,
+            "tt.bitcast": self.bitcast,
+            "arith.constant": self.constant,
+            "scf.for": self.for_loop,
+            "scf.yield": lambda op: None,
         }
 
     # ------------------------------------------------------------------------------------------
@@ -123,7 +156,7 @@ class FunctionConverter:
                 self.ptrs[old] = Ptr(arg, pointee(old.type), Affine.uniform((), 0))
             else:
                 old.replace_all_uses_with(arg)
-        self.grid = list(entry.arguments)[len(fn_type.inputs):]
+        self.grid = list(entry.arguments)[len(fn_type.inputs) :]
         self.visit_block(entry)
         for op in reversed(self.dead):
             self._erase(op)
@@ -139,9 +172,12 @@ class FunctionConverter:
         for r in op.results:
             for use in r.uses:
                 user = use.owner
-                raise fail(user, f"uses the result of '{op.name}' ({r.type}), which has no equivalent after "
-                                 "the conversion (pointers can only be loaded from, stored to, advanced or "
-                                 "carried by scf.for)")
+                raise fail(
+                    user,
+                    f"uses the result of '{op.name}' ({r.type}), which has no equivalent after "
+                    "the conversion (pointers can only be loaded from, stored to, advanced or "
+                    "carried by scf.for)",
+                )
         op.erase()
 
     def visit_block(self, block: Any) -> None:
@@ -165,8 +201,11 @@ class FunctionConverter:
         """An arith/math/scf op: kept; integer and boolean tensors get their analysis states."""
         for v in op.operands:
             if is_ptr(v.type):
-                raise fail(op, "operations on pointers other than tt.addptr (e.g. tl.where or comparisons "
-                               "of pointers) are not supported")
+                raise fail(
+                    op,
+                    "operations on pointers other than tt.addptr (e.g. tl.where or comparisons "
+                    "of pointers) are not supported",
+                )
         for r in op.results:
             if is_ptr(r.type):
                 raise fail(op, "this operation yields pointers; only scf.for may carry pointers")
@@ -260,9 +299,13 @@ class FunctionConverter:
                 exprs.append(ir.AffineDimExpr.get(d))
         maps = [ir.AffineMap.get(rank, 0, exprs), ir.AffineMap.get_identity(rank)]
         out_type = ir.RankedTensorType.get(list(shape), elem)
-        generic = linalg.GenericOp([out_type], [x], [self.empty(shape, elem)],
-                                   ir.ArrayAttr.get([ir.AffineMapAttr.get(a) for a in maps]),
-                                   ir.ArrayAttr.get([ir.Attribute.parse("#linalg.iterator_type<parallel>")] * rank))
+        generic = linalg.GenericOp(
+            [out_type],
+            [x],
+            [self.empty(shape, elem)],
+            ir.ArrayAttr.get([ir.AffineMapAttr.get(a) for a in maps]),
+            ir.ArrayAttr.get([ir.Attribute.parse("#linalg.iterator_type<parallel>")] * rank),
+        )
         block = generic.regions[0].blocks.append(elem, elem)
         with ir.InsertionPoint(block):
             linalg.YieldOp([block.arguments[0]])
@@ -327,9 +370,13 @@ class FunctionConverter:
         elem = element_type(res)
         n = end - start
         out_type = ir.RankedTensorType.get([n], elem)
-        generic = linalg.GenericOp([out_type], [], [self.empty((n,), elem)],
-                                   ir.ArrayAttr.get([ir.AffineMapAttr.get(ir.AffineMap.get_identity(1))]),
-                                   ir.ArrayAttr.get([ir.Attribute.parse("#linalg.iterator_type<parallel>")]))
+        generic = linalg.GenericOp(
+            [out_type],
+            [],
+            [self.empty((n,), elem)],
+            ir.ArrayAttr.get([ir.AffineMapAttr.get(ir.AffineMap.get_identity(1))]),
+            ir.ArrayAttr.get([ir.Attribute.parse("#linalg.iterator_type<parallel>")]),
+        )
         block = generic.regions[0].blocks.append(elem)
         with ir.InsertionPoint(block):
             i = arith.IndexCastOp(elem, linalg.IndexOp(0).result).result
@@ -380,8 +427,9 @@ class FunctionConverter:
         self.number_of[value] = number
         if isinstance(elem, ir.IntegerType):
             if elem.width == 1:
-                self.masks[value] = Mask.full(shape) if number else \
-                    Mask(shape, tuple(0 for _ in shape), tuple(0 for _ in shape))
+                self.masks[value] = (
+                    Mask.full(shape) if number else Mask(shape, tuple(0 for _ in shape), tuple(0 for _ in shape))
+                )
             else:
                 self.affine[value] = Affine.uniform(shape, int(number))
         self.replace(op, value)
@@ -440,8 +488,9 @@ class FunctionConverter:
             self.affine[value] = a.permute(order)
         self.replace(op, value)
 
-    def _carry(self, src: Any, value: Any, on_affine: Callable[[Affine], Affine],
-               on_mask: Callable[[Mask], Mask]) -> None:
+    def _carry(
+        self, src: Any, value: Any, on_affine: Callable[[Affine], Affine], on_mask: Callable[[Mask], Mask]
+    ) -> None:
         a = self.affine.get(src)
         if a is not None:
             self.affine[value] = on_affine(a)
@@ -495,15 +544,31 @@ class FunctionConverter:
         if identity is not None:
             init = self.fill(self.scalar_const(elem, identity), out_shape)
         else:  # no known identity: start from the first slice and reduce the rest
-            first = tensor.ExtractSliceOp(ir.RankedTensorType.get(list(out_shape), elem), src, [], [], [],
-                                          [0] * len(shape), [1] + list(out_shape), [1] * len(shape)).result
+            first = tensor.ExtractSliceOp(
+                ir.RankedTensorType.get(list(out_shape), elem),
+                src,
+                [],
+                [],
+                [],
+                [0] * len(shape),
+                [1] + list(out_shape),
+                [1] * len(shape),
+            ).result
             init = first
             if shape[0] == 1:
                 self._reduce_done(op, init, out_shape)
                 return
             rest = (shape[0] - 1,) + tuple(out_shape)
-            src = tensor.ExtractSliceOp(ir.RankedTensorType.get(list(rest), elem), src, [], [], [],
-                                        [1] + [0] * (len(shape) - 1), list(rest), [1] * len(shape)).result
+            src = tensor.ExtractSliceOp(
+                ir.RankedTensorType.get(list(rest), elem),
+                src,
+                [],
+                [],
+                [],
+                [1] + [0] * (len(shape) - 1),
+                list(rest),
+                [1] * len(shape),
+            ).result
         out_type = ir.RankedTensorType.get(list(out_shape), elem)
         red = linalg.ReduceOp([out_type], [src], [init], ir.DenseI64ArrayAttr.get([0]))
         block = red.regions[0].blocks.append(elem, elem)
@@ -541,8 +606,11 @@ class FunctionConverter:
     def fp_to_fp(self, op: Any) -> None:
         src, res = op.operands[0], op.results[0]
         a, b = element_type(src), element_type(res)
-        if not (isinstance(a, ir.FloatType) and isinstance(b, ir.FloatType)) or \
-                ir.FloatType(a).width not in (16, 32, 64) or ir.FloatType(b).width not in (16, 32, 64):
+        if (
+            not (isinstance(a, ir.FloatType) and isinstance(b, ir.FloatType))
+            or ir.FloatType(a).width not in (16, 32, 64)
+            or ir.FloatType(b).width not in (16, 32, 64)
+        ):
             raise fail(op, f"conversion {a} -> {b} is not supported (fp8 types are not)")
         if ir.FloatType(a).width > ir.FloatType(b).width:
             value = arith.TruncFOp(res.type, src).result
@@ -557,8 +625,9 @@ class FunctionConverter:
         self.replace(op, mn(mx(x, lo).result, hi).result)
 
     def precise_sqrt(self, op: Any) -> None:
-        self.replace(op, ir.Operation.create("math.sqrt", results=[op.results[0].type],
-                                             operands=[op.operands[0]]).results[0])
+        self.replace(
+            op, ir.Operation.create("math.sqrt", results=[op.results[0].type], operands=[op.operands[0]]).results[0]
+        )
 
     def precise_divf(self, op: Any) -> None:
         self.replace(op, arith.DivFOp(op.operands[0], op.operands[1]).result)
@@ -586,8 +655,11 @@ class FunctionConverter:
     def _ptr(self, op: Any, v: Any) -> Ptr | BlockPtr:
         st = self.ptrs.get(v)
         if st is None:
-            raise fail(op, "the pointer does not come from a kernel argument through tt.addptr, tt.splat, "
-                           "tt.broadcast, tt.expand_dims or a loop")
+            raise fail(
+                op,
+                "the pointer does not come from a kernel argument through tt.addptr, tt.splat, "
+                "tt.broadcast, tt.expand_dims or a loop",
+            )
         return st
 
     def addptr(self, op: Any) -> None:
@@ -596,8 +668,11 @@ class FunctionConverter:
             raise fail(op, "tt.addptr on a block pointer")
         off = self.affine_of(op.operands[1])
         if off is None:
-            raise fail(op, "the offsets are not affine in tl.arange (e.g. they were loaded from memory or use "
-                           "% or // on tensors); only structured pointers (one strided block) are supported")
+            raise fail(
+                op,
+                "the offsets are not affine in tl.arange (e.g. they were loaded from memory or use "
+                "% or // on tensors); only structured pointers (one strided block) are supported",
+            )
         if not off.shape and p.shape:
             off = Affine.uniform(p.shape, off.const)
         offset = p.offset.add(self.m, off)
@@ -615,9 +690,9 @@ class FunctionConverter:
         base = self._ptr(op, operands[0])
         if not isinstance(base, Ptr) or base.shape:
             raise fail(op, "the base of a block pointer must be a scalar pointer")
-        bounds = tuple(self.m.const_of(v) for v in operands[1:1 + n])
-        strides = tuple(self.m.const_of(v) for v in operands[1 + n:1 + 2 * n])
-        offsets = tuple(self.m.const_of(v) for v in operands[1 + 2 * n:1 + 3 * n])
+        bounds = tuple(self.m.const_of(v) for v in operands[1 : 1 + n])
+        strides = tuple(self.m.const_of(v) for v in operands[1 + n : 1 + 2 * n])
+        offsets = tuple(self.m.const_of(v) for v in operands[1 + 2 * n : 1 + 3 * n])
         bp = BlockPtr(base.base, base.elem, bounds, strides, offsets, tuple(block_type.shape), base.offset.const)
         self.ptrs[res] = bp
         self.dead.append(op)
@@ -647,8 +722,9 @@ class FunctionConverter:
         out_type = ir.MemRefType.get(shape, p.elem, layout)
         offsets = [] if isinstance(const, int) else [self.m.value(const)]
         strides = [self.m.value(c) for c in coeffs if not isinstance(c, int)]
-        return memref.ReinterpretCastOp(out_type, p.base, offsets, [], strides, [static_offset], shape,
-                                        static_strides).result
+        return memref.ReinterpretCastOp(
+            out_type, p.base, offsets, [], strides, [static_offset], shape, static_strides
+        ).result
 
     def subview(self, source: Any, offsets: list, sizes: list) -> Any:
         dyn = ir.ShapedType.get_dynamic_stride_or_offset()
@@ -662,14 +738,19 @@ class FunctionConverter:
             else:
                 offset += o * st
         layout = ir.StridedLayoutAttr.get(offset, list(strides))
-        out_type = ir.MemRefType.get([s if isinstance(s, int) else dyn_size for s in sizes],
-                                     src_type.element_type, layout)
-        return memref.SubViewOp(out_type, source,
-                                [self.m.value(o) for o in offsets if not isinstance(o, int)],
-                                [self.m.value(s) for s in sizes if not isinstance(s, int)], [],
-                                [o if isinstance(o, int) else dyn for o in offsets],
-                                [s if isinstance(s, int) else dyn_size for s in sizes],
-                                [1] * len(sizes)).result
+        out_type = ir.MemRefType.get(
+            [s if isinstance(s, int) else dyn_size for s in sizes], src_type.element_type, layout
+        )
+        return memref.SubViewOp(
+            out_type,
+            source,
+            [self.m.value(o) for o in offsets if not isinstance(o, int)],
+            [self.m.value(s) for s in sizes if not isinstance(s, int)],
+            [],
+            [o if isinstance(o, int) else dyn for o in offsets],
+            [s if isinstance(s, int) else dyn_size for s in sizes],
+            [1] * len(sizes),
+        ).result
 
     def masked_view(self, p: Ptr, offsets: list, sizes: list) -> Any:
         """The memory of the valid box of a masked access: a subview of the block's reinterpret_cast, or,
@@ -688,11 +769,16 @@ class FunctionConverter:
         static_offset = start if isinstance(start, int) and start >= 0 else dyn
         layout = ir.StridedLayoutAttr.get(static_offset, static_strides)
         out_type = ir.MemRefType.get([s if isinstance(s, int) else dyn_size for s in sizes], p.elem, layout)
-        return memref.ReinterpretCastOp(out_type, p.base, [] if static_offset != dyn else [self.m.value(start)],
-                                        [self.m.value(s) for s in sizes if not isinstance(s, int)],
-                                        [self.m.value(c) for c in coeffs if not isinstance(c, int)],
-                                        [static_offset], [s if isinstance(s, int) else dyn_size for s in sizes],
-                                        static_strides).result
+        return memref.ReinterpretCastOp(
+            out_type,
+            p.base,
+            [] if static_offset != dyn else [self.m.value(start)],
+            [self.m.value(s) for s in sizes if not isinstance(s, int)],
+            [self.m.value(c) for c in coeffs if not isinstance(c, int)],
+            [static_offset],
+            [s if isinstance(s, int) else dyn_size for s in sizes],
+            static_strides,
+        ).result
 
     def _load_store_mask(self, op: Any, st: Ptr | BlockPtr, mask_value: Any | None) -> Mask | None:
         mask = None
@@ -701,8 +787,11 @@ class FunctionConverter:
                 return None  # scalar masks are handled by the scalar paths
             mask = self.masks.get(mask_value)
             if mask is None:
-                raise fail(op, "the mask is not a box: use comparisons of tl.arange-based offsets with "
-                               "bounds (<, <=, >, >=), combined with &")
+                raise fail(
+                    op,
+                    "the mask is not a box: use comparisons of tl.arange-based offsets with "
+                    "bounds (<, <=, >, >=), combined with &",
+                )
         if isinstance(st, BlockPtr):
             dims = i32_array(op, "boundaryCheck")
             if dims:
@@ -790,8 +879,9 @@ class FunctionConverter:
             # element at a time, and not in the Hexagon runtime.
             offsets, sizes = mask.box(self.m)
             shape = shape_of(value)
-            buf = bufferization.ToBufferOp(ir.MemRefType.get(list(shape), element_type(value)), value,
-                                           read_only=True).result
+            buf = bufferization.ToBufferOp(
+                ir.MemRefType.get(list(shape), element_type(value)), value, read_only=True
+            ).result
             linalg.copy(self.subview(buf, offsets, sizes), outs=[self.masked_view(p, offsets, sizes)])
         self.dead.append(op)
 
@@ -814,8 +904,11 @@ class FunctionConverter:
         if type(a) is not type(b) or a.base != b.base:
             return False
         if isinstance(a, BlockPtr) and isinstance(b, BlockPtr):
-            return a.block == b.block and same(a.base_offset, b.base_offset) and \
-                all(same(x, y) for x, y in zip(a.strides, b.strides, strict=True))
+            return (
+                a.block == b.block
+                and same(a.base_offset, b.base_offset)
+                and all(same(x, y) for x, y in zip(a.strides, b.strides, strict=True))
+            )
         assert isinstance(a, Ptr) and isinstance(b, Ptr)
         return a.shape == b.shape and all(same(x, y) for x, y in zip(a.offset.coeffs, b.offset.coeffs, strict=True))
 
@@ -844,8 +937,8 @@ class FunctionConverter:
         for i, old_arg in enumerate(old_args[1:]):
             if i in templates:
                 n = len(self._slots(templates[i]))
-                self.ptrs[old_arg] = self._with_slots(templates[i], new_args[1 + k:1 + k + n])
-                self.ptrs[loop.results[i]] = self._with_slots(templates[i], results[k:k + n])
+                self.ptrs[old_arg] = self._with_slots(templates[i], new_args[1 + k : 1 + k + n])
+                self.ptrs[loop.results[i]] = self._with_slots(templates[i], results[k : k + n])
                 k += n
             else:
                 old_arg.replace_all_uses_with(new_args[1 + k])
@@ -862,11 +955,13 @@ class FunctionConverter:
                 if i in templates:
                     st = self._ptr(old_yield, v)
                     if not self._compatible(templates[i], st):
-                        raise fail(op, "a pointer carried by the loop changes its base or strides between "
-                                       "iterations; only its offset may change")
+                        raise fail(
+                            op,
+                            "a pointer carried by the loop changes its base or strides between "
+                            "iterations; only its offset may change",
+                        )
                     yielded += [self.m.value(s) for s in self._slots(st)]
                 else:
                     yielded.append(v)
             scf.YieldOp(yielded)
         old_yield.erase()
-

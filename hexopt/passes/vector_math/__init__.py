@@ -69,8 +69,18 @@ NARROW_FLOATS = ("f16", "bf16")
 NO_LLVM_LOWERING = ("math.erf",)
 #: bf16 vector arithmetic LLVM scalarizes on Hexagon (no bf16 HVX arithmetic): computed in f32 and rounded
 #: once, which gives the correctly rounded bf16 result (f32 has more than 2 * 8 + 2 significand bits).
-BF16_ARITHMETIC = ("arith.addf", "arith.subf", "arith.mulf", "arith.divf", "arith.negf", "arith.maxnumf",
-                   "arith.minnumf", "arith.maximumf", "arith.minimumf", "arith.cmpf")
+BF16_ARITHMETIC = (
+    "arith.addf",
+    "arith.subf",
+    "arith.mulf",
+    "arith.divf",
+    "arith.negf",
+    "arith.maxnumf",
+    "arith.minnumf",
+    "arith.maximumf",
+    "arith.minimumf",
+    "arith.cmpf",
+)
 
 
 def promoted(op: Any, e: Emitter, args: list) -> Any:
@@ -87,7 +97,7 @@ def fastmath_flags(op: Any) -> set[str]:
     if "fastmath" not in op.attributes:
         return set()
     text = str(op.attributes["fastmath"])
-    flags = set(text[text.find("<") + 1:text.rfind(">")].replace(" ", "").split(","))
+    flags = set(text[text.find("<") + 1 : text.rfind(">")].replace(" ", "").split(","))
     if "fast" in flags:
         flags |= {"reassoc", "nnan", "ninf", "nsz", "arcp", "contract", "afn"}
     return flags - {"", "none"}
@@ -100,12 +110,20 @@ class ApproximateVectorMath(Pass):
     name: ClassVar[str] = "approximate-vector-math"
     scope: ClassVar[str] = "builtin.module"
 
-    scalars: bool = option(False, "also expand scalar f32 math ops (a scalar libm call is fine on Hexagon; scalar "
-                                  "math.erf, which has no LLVM lowering, is always expanded)")
-    division: bool = option(True, "expand vector arith.divf whose flags allow a reciprocal (arcp or fast) into "
-                                   "reciprocal + Newton steps (LLVM divides lane by lane)")
-    narrow: bool = option(True, "expand f16/bf16 vector ops by computing them in f32 (LLVM scalarizes them "
-                                "with per-lane conversion calls)")
+    scalars: bool = option(
+        False,
+        "also expand scalar f32 math ops (a scalar libm call is fine on Hexagon; scalar "
+        "math.erf, which has no LLVM lowering, is always expanded)",
+    )
+    division: bool = option(
+        True,
+        "expand vector arith.divf whose flags allow a reciprocal (arcp or fast) into "
+        "reciprocal + Newton steps (LLVM divides lane by lane)",
+    )
+    narrow: bool = option(
+        True,
+        "expand f16/bf16 vector ops by computing them in f32 (LLVM scalarizes them with per-lane conversion calls)",
+    )
 
     def element_type(self, op) -> Any:
         """The float element type the op computes on (its first operand's) if the pass handles it, else None."""
@@ -145,8 +163,12 @@ class ApproximateVectorMath(Pass):
         for sigmoids in (True, False):
 
             def wanted(op, sigmoids=sigmoids):
-                return bool(op.results) and self.element_type(op) is not None and self.expansion(op) is not None \
+                return (
+                    bool(op.results)
+                    and self.element_type(op) is not None
+                    and self.expansion(op) is not None
                     and sigmoids == (op.name == "arith.divf" and hyperbolic.sigmoid_argument(op) is not None)
+                )
 
             for op in walk_ops(module, wanted):
                 self.expand(op)

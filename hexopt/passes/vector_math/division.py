@@ -32,9 +32,9 @@ NEWTON_STEPS = 3
 def scaled_reciprocal(e: Emitter, a: Value) -> tuple[Value, Value, Value]:
     """(r, s, a * s): s an exact power of two that brings a >= 0 into [2^-64, 2^64] and r ~ 1/(a * s).
     Not meaningful for a = 0, inf or NaN."""
-    big = e.fcmp("ogt", a, e.const(2.0 ** 64))
-    small = e.fcmp("olt", a, e.const(2.0 ** -64))
-    s = e.select(big, e.const(2.0 ** -64), e.select(small, e.const(2.0 ** 64), e.const(1.0)))
+    big = e.fcmp("ogt", a, e.const(2.0**64))
+    small = e.fcmp("olt", a, e.const(2.0**-64))
+    s = e.select(big, e.const(2.0**-64), e.select(small, e.const(2.0**64), e.const(1.0)))
     scaled = e.mul(a, s, exact=True)
     r = e.as_float(e.isub(e.iconst(RECIP_MAGIC), e.bits(scaled)))
     one = e.const(1.0)
@@ -61,9 +61,9 @@ def divide(e: Emitter, a: Value, b: Value) -> Value:
     r, s, bs = scaled_reciprocal(e, e.abs(b))
     # In scaled domains, so that a / b is right where 1/b alone would overflow or be subnormal, and where
     # a is subnormal (the residual a - q * b would be rounded to the subnormal grid).
-    tiny_a = e.abs_below(a, 2.0 ** -64)
-    a_s = e.mul(a, e.select(tiny_a, e.const(2.0 ** 64), e.const(1.0)), exact=True)
-    scale = e.mul(s, e.select(tiny_a, e.const(2.0 ** -64), e.const(1.0)), exact=True)  # a power of 2 >= 2^-128
+    tiny_a = e.abs_below(a, 2.0**-64)
+    a_s = e.mul(a, e.select(tiny_a, e.const(2.0**64), e.const(1.0)), exact=True)
+    scale = e.mul(s, e.select(tiny_a, e.const(2.0**-64), e.const(1.0)), exact=True)  # a power of 2 >= 2^-128
     qs = e.mul(a_s, r)
     corrected = e.add(qs, e.mul(r, e.sub(a_s, e.mul(qs, bs))))
     q = e.mul(e.select(e.is_nan(corrected), qs, corrected), scale, exact=True)

@@ -23,8 +23,17 @@ import math
 from .emitter import INF_BITS, LN2_HI, LN2_LO, ROUND_MAGIC, Emitter, Value, f32, f32_bits
 
 # log1p(f) = f + f^2 * (-0.5 + f * (c3 + f * (c4 + ...)))
-LOG1P_COEFFS = (-0.5, 0.3333333134651184, -0.2500081956386566, 0.2000124156475067, -0.166234090924263,
-                0.14201579988002777, -0.13159610331058502, 0.12762217223644257, -0.07636439055204391)
+LOG1P_COEFFS = (
+    -0.5,
+    0.3333333134651184,
+    -0.2500081956386566,
+    0.2000124156475067,
+    -0.166234090924263,
+    0.14201579988002777,
+    -0.13159610331058502,
+    0.12762217223644257,
+    -0.07636439055204391,
+)
 SQRT_HALF_BITS = 0x3F3504F3
 LOG2E_HI = f32(1.0 / math.log(2.0))  # constants in two parts: the f32 rounding and the rest
 LOG2E_LO = 1.0 / math.log(2.0) - LOG2E_HI
@@ -45,7 +54,7 @@ def reduce(e: Emitter, x: Value, subnormals: bool = True) -> tuple[Value, Value,
     adjust = None
     if subnormals:
         tiny = e.icmp("slt", e.bits(x), e.iconst(0x00800000))
-        x = e.select(tiny, e.mul(x, e.const(2.0 ** 24), exact=True), x)
+        x = e.select(tiny, e.mul(x, e.const(2.0**24), exact=True), x)
         adjust = e.iselect(tiny, e.iconst(-24), e.iconst(0))
     b = e.bits(x)
     k = e.shrs(e.isub(b, e.iconst(SQRT_HALF_BITS)), 23)
@@ -107,7 +116,7 @@ def log1p(e: Emitter, x: Value) -> Value:
     correction = e.mul(e.mul(c, e.pow2(e.isub(e.iconst(0), k_scale))), e.poly(f, (1.0, -1.0, 1.0)))
     p = e.add(log1p_reduced(e, f), correction)
     result = specials(e, u, _log_from(e, kf, p))
-    return e.select(e.abs_below(x, 2.0 ** -24), x, result)
+    return e.select(e.abs_below(x, 2.0**-24), x, result)
 
 
 assert f32_bits(math.sqrt(0.5)) == SQRT_HALF_BITS

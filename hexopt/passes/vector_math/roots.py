@@ -23,7 +23,7 @@ NAN_BITS = 0x7FC00000
 def _rsqrt_scaled(e: Emitter, x: Value) -> tuple[Value, Value, Value]:
     """(tiny, xs, y): tiny = x is subnormal (or zero or negative), xs = x or x * 2^24, y ~ 1/sqrt(xs)."""
     tiny = e.icmp("slt", e.bits(x), e.iconst(0x00800000))
-    xs = e.select(tiny, e.mul(x, e.const(2.0 ** 24), exact=True), x)
+    xs = e.select(tiny, e.mul(x, e.const(2.0**24), exact=True), x)
     y = e.as_float(e.isub(e.iconst(RSQRT_MAGIC), e.shru(e.bits(xs), 1)))
     half_x = e.mul(xs, e.const(0.5))
     for _ in range(NEWTON_STEPS):
@@ -41,7 +41,7 @@ def sqrt(e: Emitter, x: Value) -> Value:
     tiny, xs, y = _rsqrt_scaled(e, x)
     s = e.mul(xs, y)
     s = e.add(s, e.mul(e.mul(y, e.const(0.5)), e.sub(xs, e.mul(s, s))))
-    s = e.select(tiny, e.mul(s, e.const(2.0 ** -12), exact=True), s)
+    s = e.select(tiny, e.mul(s, e.const(2.0**-12), exact=True), s)
     # +-0 -> +-0 (y overflows in the Newton steps), +inf -> +inf (-inf is negative: NaN below)
     s = e.select(e.icmp("eq", e.abs_bits(x), e.iconst(0)), x, s)
     s = e.select(e.is_inf(x), x, s)
@@ -50,7 +50,7 @@ def sqrt(e: Emitter, x: Value) -> Value:
 
 def rsqrt(e: Emitter, x: Value) -> Value:
     tiny, _, y = _rsqrt_scaled(e, x)
-    r = e.select(tiny, e.mul(y, e.const(2.0 ** 12), exact=True), y)
+    r = e.select(tiny, e.mul(y, e.const(2.0**12), exact=True), y)
     r = e.select(e.icmp("eq", e.bits(x), e.iconst(INF_BITS)), e.const(0.0), r)
     r = e.select(e.icmp("eq", e.abs_bits(x), e.iconst(0)), e.with_sign(e.bits_const(INF_BITS), e.sign_bit(x)), r)
     return _negative_is_nan(e, x, r)

@@ -28,15 +28,30 @@ from .emitter import Emitter, Value, f32
 from .hyperbolic import reciprocal_normal
 
 TWO_OVER_PI = 0.6366197466850281
-PIO2_PARTS = (1.5703125, 0.000484466552734375, -6.407499313354492e-07, 9.89530235528946e-10, 2.5579538487363607e-12,
-              5.390302953474238e-15)
+PIO2_PARTS = (
+    1.5703125,
+    0.000484466552734375,
+    -6.407499313354492e-07,
+    9.89530235528946e-10,
+    2.5579538487363607e-12,
+    5.390302953474238e-15,
+)
 PIO2_HI = f32(math.pi / 2)
 PIO2_LO = math.pi / 2 - PIO2_HI
 SIN_COEFFS = (-0.1666666716337204, 0.008333379402756691, -0.00019853073172271252, 2.8327667678240687e-06)
 COS_COEFFS = (0.0416666679084301, -0.0013888980029150844, 2.482202216924634e-05, -2.8881245839329495e-07)
-ATAN_COEFFS = (-0.333333283662796, 0.1999971568584442, -0.14280343055725098, 0.11061233282089233,
-               -0.08821462094783783, 0.06763648986816406, -0.04498325660824776, 0.02277761697769165,
-               -0.007425363175570965, 0.0011345221428200603)
+ATAN_COEFFS = (
+    -0.333333283662796,
+    0.1999971568584442,
+    -0.14280343055725098,
+    0.11061233282089233,
+    -0.08821462094783783,
+    0.06763648986816406,
+    -0.04498325660824776,
+    0.02277761697769165,
+    -0.007425363175570965,
+    0.0011345221428200603,
+)
 
 
 def _reduce(e: Emitter, a: Value) -> tuple[Value, Value]:
@@ -76,7 +91,7 @@ def cos(e: Emitter, x: Value) -> Value:
 def atan(e: Emitter, x: Value) -> Value:
     a = e.abs(x)
     big = e.fcmp("ogt", a, e.const(1.0))
-    t = e.select(big, reciprocal_normal(e, e.clamp(a, 1.0, 2.0 ** 64)), a)
+    t = e.select(big, reciprocal_normal(e, e.clamp(a, 1.0, 2.0**64)), a)
     p = e.add(t, e.mul(t, e.mul(e.mul(t, t), e.poly(e.mul(t, t), ATAN_COEFFS))))
     folded = e.add(e.sub(e.const(PIO2_HI), p, exact=True), e.const(PIO2_LO), exact=True)
     return e.with_sign(e.select(big, folded, p), e.sign_bit(x))

@@ -75,7 +75,16 @@ def pytest_configure(config):
     def listener(*, src, metadata, metadata_group, times, cache_hit):
         seconds = (times.ir_initialization + sum(t for _, t in times.lowering_stages) + times.store_results) / 1e6
         with open(path, "a") as f:
-            f.write(json.dumps({"kernel": metadata["name"], "target": metadata["target"].arch,
-                                "cache_hit": cache_hit, "seconds": seconds}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "kernel": metadata["name"],
+                        "target": metadata["target"].arch,
+                        "cache_hit": cache_hit,
+                        "seconds": seconds,
+                    }
+                )
+                + "\n"
+            )
 
     knobs.compilation.listener = listener

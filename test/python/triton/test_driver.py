@@ -58,8 +58,9 @@ def test_pipeline_and_sets_reach_the_lowering(host, tmp_path, monkeypatch):
     threaded = K.softmax_rows_kernel[(4,)](x, y, ROWS_PER_PROGRAM=16, N_COLS=128, enableMultiThreading=True)
     single = K.softmax_rows_kernel[(4,)](x, y, ROWS_PER_PROGRAM=16, N_COLS=128, sets={"multi-threading": False})
     baseline = K.softmax_rows_kernel[(4,)](x, y, ROWS_PER_PROGRAM=16, N_COLS=128, pipeline="baseline")
-    lowered = {k: v.asm["llmlir"].decode() for k, v in [("threaded", threaded), ("single", single),
-                                                           ("baseline", baseline)]}
+    lowered = {
+        k: v.asm["llmlir"].decode() for k, v in [("threaded", threaded), ("single", single), ("baseline", baseline)]
+    }
     assert "mlirAsyncRuntime" in lowered["threaded"]
     assert "mlirAsyncRuntime" not in lowered["single"]
     assert "vector<32xf32>" in lowered["threaded"] and "vector<32xf32>" not in lowered["baseline"]

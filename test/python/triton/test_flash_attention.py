@@ -50,9 +50,24 @@ def test_flash_attention(target, capfd):
     output = torch.zeros_like(query)
 
     attention_fwd_kernel[(NUM_THREADS,)](
-        pid1=0, Q=query, K=key, V=value, sm_scale=SCALE, Out=output, H=H, N_CTX=N_CTX, BLOCK_M=BLOCK_M,
-        BLOCK_DMODEL=BLOCK_DMODEL, BLOCK_N=BLOCK_N, STAGE=STAGE, stride_0=stride_0, stride_1=stride_1,
-        stride_2=stride_2, stride_3=stride_3, enableVTCMTiling=False, enableConvertToHexagonmem=False,
+        pid1=0,
+        Q=query,
+        K=key,
+        V=value,
+        sm_scale=SCALE,
+        Out=output,
+        H=H,
+        N_CTX=N_CTX,
+        BLOCK_M=BLOCK_M,
+        BLOCK_DMODEL=BLOCK_DMODEL,
+        BLOCK_N=BLOCK_N,
+        STAGE=STAGE,
+        stride_0=stride_0,
+        stride_1=stride_1,
+        stride_2=stride_2,
+        stride_3=stride_3,
+        enableVTCMTiling=False,
+        enableConvertToHexagonmem=False,
         iterations=10 if target == "host" else 1,
     )
 

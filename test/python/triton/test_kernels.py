@@ -66,8 +66,7 @@ def test_static_allocator_vadd(host, grid, capfd):
     """The reference's static-allocator test: an output per program instance, `scratch=` accepted."""
     n = 131072
     x, y, out = torch.rand(n), torch.rand(n), torch.empty(n)
-    K.vadd_masked_kernel[grid](x, y, out, n, BLOCK=n // grid[0], scratch=1 << 20,
-                               enableHexagonmemCopyToDMA=False)
+    K.vadd_masked_kernel[grid](x, y, out, n, BLOCK=n // grid[0], scratch=1 << 20, enableHexagonmemCopyToDMA=False)
     check(out, x + y)
 
 
@@ -107,9 +106,18 @@ def test_silu(host, dtype):
 def test_gelu_double_buffer(host):
     x = torch.rand(2 * 4096)
     y = torch.empty_like(x)
-    K.gelu_double_buffer_kernel[(2,)](x, y, BLOCK=4096, CHUNK=1024, enableVectorization=True,
-                                      enableVTCMTiling=True, enableMultiThreading=True, enableDoubleBuffering=True,
-                                      enableConvertToHexagonmem=True, enableHexagonmemCopyToDMA=True)
+    K.gelu_double_buffer_kernel[(2,)](
+        x,
+        y,
+        BLOCK=4096,
+        CHUNK=1024,
+        enableVectorization=True,
+        enableVTCMTiling=True,
+        enableMultiThreading=True,
+        enableDoubleBuffering=True,
+        enableConvertToHexagonmem=True,
+        enableHexagonmemCopyToDMA=True,
+    )
     check(y, F.gelu(x, approximate="tanh"))
 
 

@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_stored_ttir_is_current():
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_triton_ttir.py"), "--check"], capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_triton_ttir.py"), "--check"], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
