@@ -144,6 +144,8 @@ def numerics(name: str, spec: dict[str, Any], target: str, sets: list[str]) -> d
     ]
     for i, v in spec["args"].items():
         argv += ["--arg", f"{i}={v}"]
+    if "tolerance" in spec:
+        argv += ["--tolerance", spec["tolerance"]]
     for s in sets:
         argv += ["--set", s]
     proc = _run(argv)

@@ -49,6 +49,14 @@ from .common import CONTEXT, parse_assignments, pipeline_options, reports_errors
     "pipeline's result]",
 )
 @click.option(
+    "--tolerance",
+    "tolerance_specs",
+    multiple=True,
+    metavar="[I=]RTOL,ATOL",
+    help="numpy.allclose tolerances of output I (without I=: of every output) [default: the kernel's, else "
+    "1e-5,1e-8 for f32 and 1e-3,1e-3 for f16]",
+)
+@click.option(
     "--check",
     type=click.Choice(["auto", "none"]),
     default="auto",
@@ -77,6 +85,7 @@ def bench_cmd(
     arg_specs: tuple[str, ...],
     input_files: tuple[str, ...],
     reference_files: tuple[str, ...],
+    tolerance_specs: tuple[str, ...],
     check: str,
     arch: str | None,
     iterations: int | None,
@@ -95,7 +104,14 @@ def bench_cmd(
     import sys
 
     from hexopt.commands.common import read_input
-    from hexopt.runner.bench import BenchRequest, _index_map, _parse_grid, print_result, run_bench
+    from hexopt.runner.bench import (
+        BenchRequest,
+        _index_map,
+        _parse_grid,
+        parse_tolerances,
+        print_result,
+        run_bench,
+    )
 
     read_input(input)  # a clear error for a missing, binary or directory input
     req = BenchRequest(
@@ -109,6 +125,7 @@ def bench_cmd(
         args=_index_map(parse_assignments(arg_specs, "--arg"), "--arg"),
         inputs=_index_map(parse_assignments(input_files, "--input"), "--input"),
         references=_index_map(parse_assignments(reference_files, "--reference"), "--reference"),
+        tolerances=parse_tolerances(tolerance_specs),
         check=check,
         iterations=iterations,
         seed=seed,

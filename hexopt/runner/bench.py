@@ -53,6 +53,8 @@ class BenchRequest:
     args: dict[int, str] = field(default_factory=dict)
     inputs: dict[int, str] = field(default_factory=dict)
     references: dict[int, str] = field(default_factory=dict)
+    #: --tolerance: rtol and atol per output argument (key -1: every output)
+    tolerances: dict[int, Tolerance] = field(default_factory=dict)
     check: str = "auto"  # auto | baseline | none
     iterations: int | None = None
     seed: int = 0
@@ -70,6 +72,8 @@ class BenchResult:
     notes: list[str]
     #: the cycle model's figures of the HVX build (hexopt.backend.cycles), with --target hexagon
     hexagon_estimate: dict[str, Any] | None = None
+    #: the tolerance each checked output was held to, and whether it met it
+    verdicts: dict[int, tuple[Tolerance, bool]] = field(default_factory=dict)
 
     @property
     def test_info(self) -> str:
@@ -97,6 +101,22 @@ def _index_map(values: dict[str, str], option: str) -> dict[int, str]:
             out[int(k)] = v
         except ValueError:
             raise UsageError(f"{option}: '{k}' is not an argument index (0 is the kernel's first argument)") from None
+    return out
+
+
+def parse_tolerances(values: tuple[str, ...]) -> dict[int, Tolerance]:
+    """--tolerance [I=]RTOL,ATOL: {argument index (-1 for every output): Tolerance}."""
+    out: dict[int, Tolerance] = {}
+    for text in values:
+        key, _, value = text.rpartition("=")
+        try:
+            index = int(key) if key else -1
+            rtol, atol = (float(x) for x in value.split(","))
+        except ValueError:
+            raise UsageError(f"--tolerance: '{text}' is not [I=]RTOL,ATOL (e.g. 1e-5,1e-5 or 1=1e-3,1e-3)") from None
+        if index < -1 or not (rtol >= 0 and atol >= 0):
+            raise UsageError(f"--tolerance: '{text}': the index and both tolerances must be >= 0")
+        out[index] = Tolerance(rtol, atol)
     return out
 
 
@@ -294,6 +314,13 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         for i, path in req.references.items():
             refs[i] = np.load(path)
     grid = tuple(grid)
+    for i in req.tolerances:
+        if i >= 0 and i not in outputs:
+            raise UsageError(f"--tolerance {i}=...: argument {i} is not an output the kernel writes")
+    for i in outputs:
+        given = req.tolerances.get(i, req.tolerances.get(-1))
+        if given is not None:
+            tolerances[i] = given
     if not lowered:
         scalars = {i: a for i, a in enumerate(args) if not isinstance(a, np.ndarray)}
         _check_extents(_signature(text, req.input, grid, scalars, entry)["args"], args, grid, notes)
@@ -325,16 +352,16 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         else:
             got, perf = _qemu_run(llvm, args, grid, outputs, req, work, say)
             estimate = _cycle_estimate(llvm, grid, req, say)
-    errors, passed = {}, True
+    errors, passed, verdicts = {}, True, {}
     for i in outputs:
         if i not in refs:
             continue
         want = np.asarray(refs[i])
         have = got[i].astype(np.float64) if got[i].dtype.kind in "fc" else got[i]
         errors[i] = float(np.max(np.abs(have - want))) if have.size else 0.0
-        ok = tolerances.get(i, Tolerance(1e-5, 1e-8)).check(got[i], want) and bool(
-            np.isfinite(have).all() if have.dtype.kind == "f" else True
-        )
+        tolerance = tolerances.get(i, Tolerance(1e-5, 1e-8))
+        ok = tolerance.check(got[i], want) and bool(np.isfinite(have).all() if have.dtype.kind == "f" else True)
+        verdicts[i] = (tolerance, ok)
         passed = passed and ok
     if req.check != "none" and not errors:
         raise RunError(
@@ -343,7 +370,7 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         )
     for n in notes:
         say(f"hexopt: note: {n}")
-    return BenchResult(name, passed, perf, errors, notes, estimate if req.target == "hexagon" else None)
+    return BenchResult(name, passed, perf, errors, notes, estimate if req.target == "hexagon" else None, verdicts)
 
 
 def _cycle_estimate(llvm: str, grid: tuple[int, ...], req: BenchRequest, say: Any) -> dict[str, Any] | None:
@@ -395,6 +422,10 @@ def _qemu_run(
 
 def print_result(result: BenchResult) -> None:
     for i, err in sorted(result.max_errors.items()):
-        print(f"hexopt: argument {i}: max_abs_err={err:.3g}", file=sys.stderr)
+        verdict = ""
+        if i in result.verdicts:
+            tol, ok = result.verdicts[i]
+            verdict = f" (rtol {tol.rtol:g}, atol {tol.atol:g}: {'ok' if ok else 'FAIL'})"
+        print(f"hexopt: argument {i}: max_abs_err={err:.3g}{verdict}", file=sys.stderr)
     print(result.test_info)
     sys.stdout.flush()
