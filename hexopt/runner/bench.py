@@ -104,6 +104,13 @@ def _index_map(values: dict[str, str], option: str) -> dict[int, str]:
     return out
 
 
+def _load_npy(path: str, option: str) -> np.ndarray:
+    try:
+        return np.asarray(np.load(path, allow_pickle=False))
+    except (OSError, ValueError, EOFError) as e:
+        raise UsageError(f"{option}={path}: not a readable .npy file ({e})") from None
+
+
 def parse_tolerances(values: tuple[str, ...]) -> dict[int, Tolerance]:
     """--tolerance [I=]RTOL,ATOL: {argument index (-1 for every output): Tolerance}."""
     out: dict[int, Tolerance] = {}
@@ -290,7 +297,7 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
                 continue
             dtype = p["type"] if p["type"] in _DTYPES else "f32"
             if i in req.inputs:
-                arr = np.load(req.inputs[i])
+                arr = _load_npy(req.inputs[i], f"--input {i}")
             else:
                 if i in req.args:
                     shape, dtype = _array_spec(req.args[i], dtype)
@@ -311,9 +318,17 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
             if (i in accesses and accesses[i]["written"]) or (lowered and i not in req.inputs):
                 outputs.append(i)
                 tolerances[i] = tolerance_for(args[i].dtype)
-        for i, path in req.references.items():
-            refs[i] = np.load(path)
+    for i, path in req.references.items():
+        refs[i] = _load_npy(path, f"--reference {i}")
     grid = tuple(grid)
+    for i, path in req.references.items():
+        if i not in outputs:
+            raise UsageError(f"--reference {i}={path}: argument {i} is not an output the kernel writes")
+        if np.asarray(refs[i]).size != np.asarray(args[i]).size:
+            raise UsageError(
+                f"--reference {i}={path}: {np.asarray(refs[i]).size} elements {np.asarray(refs[i]).shape}, but "
+                f"argument {i} has {np.asarray(args[i]).size} {np.asarray(args[i]).shape}"
+            )
     for i in req.tolerances:
         if i >= 0 and i not in outputs:
             raise UsageError(f"--tolerance {i}=...: argument {i} is not an output the kernel writes")
@@ -326,7 +341,7 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         _check_extents(_signature(text, req.input, grid, scalars, entry)["args"], args, grid, notes)
     inputs = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     if kernel is not None:
-        refs = kernel.reference(problem, inputs)
+        refs = {**kernel.reference(problem, inputs), **refs}  # --reference overrides the kernel's
     estimate = None
     with tempfile.TemporaryDirectory(prefix="hexopt-bench-") as tmp:
         work = Path(req.keep) if req.keep else Path(tmp)
@@ -356,7 +371,7 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
     for i in outputs:
         if i not in refs:
             continue
-        want = np.asarray(refs[i])
+        want = np.asarray(refs[i]).reshape(got[i].shape)
         have = got[i].astype(np.float64) if got[i].dtype.kind in "fc" else got[i]
         errors[i] = float(np.max(np.abs(have - want))) if have.size else 0.0
         tolerance = tolerances.get(i, Tolerance(1e-5, 1e-8))
