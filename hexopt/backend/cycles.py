@@ -1444,10 +1444,15 @@ def _entry_state() -> State:
     return State({f"r{i}": Lin(f"arg:r{i}", 1, 0) for i in range(6)})
 
 
+#: the successor of a node whose branch returns from the function (Simulation.edges)
+RETURN = -1
+
+
 @dataclass
 class Simulation:
     visits: int  # header executions for this entry
-    edges: dict[tuple[int, int], int]  # (node, successor) -> times taken, for the loop's own nodes
+    #: (node, successor) -> times taken, for the loop's own nodes; successor RETURN: the function returned
+    edges: dict[tuple[int, int], int]
     setups: dict[int, list[int]]  # hardware-loop start node -> trip counts seen at its setups
     frames: dict[tuple[int, int], list[tuple]] = field(default_factory=dict)  # (node, k-th spawn) -> frames
     hinted: int = 0  # branches decided by their hint rather than by known values
@@ -1540,8 +1545,9 @@ def simulate_loop(
         if succ is None:
             return f"the branches at {node.label} cannot be followed"
         nxt = succ[0] if succ else None
-        if nxt is not None:
-            sim.edges[(n, nxt)] = sim.edges.get((n, nxt), 0) + 1
+        # a return from inside the loop (`if (p0) jumpr r31` as its exit test) is an exit too
+        edge = (n, nxt if nxt is not None else RETURN)
+        sim.edges[edge] = sim.edges.get(edge, 0) + 1
         if nxt is None or nxt not in loop.body:
             return sim
         n = nxt
@@ -1752,7 +1758,7 @@ def _edge_probabilities(
         if sim is not None and any(a == n for a, _ in sim.edges):
             # the simulation saw every outcome of this node's branches (exits included)
             total = sum(v for (a, _), v in sim.edges.items() if a == n)
-            edge_prob[n] = {b: v / total for (a, b), v in sim.edges.items() if a == n}
+            edge_prob[n] = {b: v / total for (a, b), v in sim.edges.items() if a == n and b != RETURN}
             continue
         probs: dict[int, float] = {}
         remaining = 1.0

@@ -193,6 +193,39 @@ def test_predicate_idioms_decide_a_two_trip_loop():
     assert est.packets_per_call == pytest.approx(2 + 2 * 3 + 1)
 
 
+def test_a_conditional_return_ends_a_loop():
+    """LLVM may leave a loop by returning from its latch (`if (p0) jumpr r31`, the elementwise kernels
+    after flattening): 8 trips of a 16-trip hardware loop of 1 packet, not a loop that never exits."""
+    asm = _kernel("""
+	{
+		r4 = #0
+	}
+.LBB0_1:
+	{
+		loop0(.LBB0_2,#16)
+	}
+.LBB0_2:
+	{
+		r5 = add(r5,#1)
+	} :endloop0
+	{
+		p0 = cmp.gtu(r4,#447)
+		r4 = add(r4,#64)
+	}
+	{
+		if (p0) jumpr r31
+	}
+	{
+		jump .LBB0_1
+	}""")
+    est = cycles.estimate(asm)
+    loops = {lp.header: (lp.trip, lp.source, round(lp.entries, 6)) for lp in est.functions[0].loops}
+    assert loops == {".LBB0_1": (8, "simulated", 1), ".LBB0_2": (16, "setup", 8)}
+    # 1 entry + 8 * (1 setup + 16 + 1 compare + 1 return test) + 7 jumps back
+    assert est.packets_per_call == pytest.approx(1 + 8 * 19 + 7)
+    assert est.warnings == ()
+
+
 def test_register_count_from_setup_and_new_values():
     """A loop count computed in the packet before the setup (and a `.new` store of it to a spill slot,
     reloaded for the setup)."""
