@@ -73,6 +73,12 @@ from .common import CONTEXT, parse_assignments, pipeline_options, reports_errors
 @click.option("--seed", type=int, default=0, show_default=True, help="seed of the random inputs")
 @click.option("--threads", type=click.IntRange(1), default=None, help="async runtime worker threads (Hexagon)")
 @click.option("--keep", type=click.Path(file_okay=False), default=None, help="keep the build products here")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="write an HTML report of the target build's stages with the run's figures; $HEXOPT_REPORT too",
+)
 @reports_errors
 def bench_cmd(
     input: str,
@@ -92,6 +98,7 @@ def bench_cmd(
     seed: int,
     threads: int | None,
     keep: str | None,
+    report: str | None,
 ) -> None:
     """Run a triton-shared kernel (Linalg, or already lowered) on inputs, check its outputs, print Test_Info.
 
@@ -132,6 +139,7 @@ def bench_cmd(
         threads=threads,
         arch=arch,
         keep=keep,
+        report=report,
     )
     result = run_bench(req, log=lambda line: click.echo(line, err=True))
     print_result(result)

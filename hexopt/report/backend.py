@@ -1,7 +1,7 @@
 """Back-end figures for the report's summary, read from a Hexagon assembly listing (static counts).
 
-Static: instructions and packets in the code, not what runs (tools/bench_flash_attention.py counts
-executed packets under qemu). LLVM's Hexagon printer puts every packet in `{ ... }`.
+Static: instructions and packets in the code, not what runs, and the cycle model's estimate of the
+packets one call runs (hexopt.backend.cycles). LLVM's Hexagon printer puts every packet in `{ ... }`.
 """
 
 from __future__ import annotations
@@ -65,4 +65,20 @@ def compile_figures(options: Any, emit: str, output: str, lowered: str) -> dict[
 
             asm = translate_guarded(options, "asm", text=lowered).decode()
         figures.update(asm_figures(asm))
+        figures.update(estimate_figures(asm))
     return figures
+
+
+def estimate_figures(asm: str) -> dict[str, str]:
+    """The cycle model's packets per call of the kernel (docs/cycle-model.md); its failure is a figure too."""
+    from ..backend.cycles import estimate
+    from ..errors import HexoptError
+
+    try:
+        est = estimate(asm)
+    except HexoptError as e:
+        return {"packets per call (cycle model)": f"not estimated: {e.message}"}
+    line = f"{est.packets_per_call:,.0f} ({est.kernel})"
+    if est.warnings:
+        line += f"; {len(est.warnings)} warning(s): {est.warnings[0]}"
+    return {"packets per call (cycle model)": line}

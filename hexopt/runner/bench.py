@@ -61,6 +61,8 @@ class BenchRequest:
     threads: int | None = None
     arch: str | None = None
     keep: str | None = None
+    #: --report: an HTML report of the target build's stages with the run's figures (None: $HEXOPT_REPORT)
+    report: str | None = None
 
 
 @dataclass
@@ -243,7 +245,51 @@ def _host_run(
 
 
 def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
-    """Build, run and check one kernel as `req` says; `log(line)` gets the human-readable notes."""
+    """Build, run and check one kernel as `req` says; `log(line)` gets the human-readable notes. With a
+    report (--report or $HEXOPT_REPORT), the target build's stages are recorded and the summary gets the
+    run's figures (checks, time, the cycle model's estimate)."""
+    from hexopt.report import report_path, report_run
+
+    if report_path(req.report) is None:
+        return _run_bench(req, log, None)
+    text = Path(req.input).read_text()
+    if is_lowered(text):
+        raise UsageError("--report shows the stages of a Linalg input's build; this input is already lowered")
+    from hexopt.lowering import lower
+    from hexopt.pipeline import load_pipeline
+
+    p = load_pipeline(req.pipeline or req.target, req.sets)
+    with report_run(
+        req.report, specs=p.passes, input_name=req.input, pipeline_name=p.name, input_text=text, target=req.target
+    ) as rep:
+
+        def build(source: str) -> str:
+            return lower(source, p.passes, source_name=req.input, dump_dir=rep.dump_dir).text
+
+        result = _run_bench(req, log, build)
+        rep.backend.update(bench_figures(result, req.target))
+    return result
+
+
+def bench_figures(result: BenchResult, target: str) -> dict[str, str]:
+    """The report summary's lines for a bench run."""
+    where = "host JIT" if target == "host" else "qemu-hexagon (HVX float off)"
+    figures = {"bench": f"{result.name} on the {where}: {'Pass' if result.passed else 'Fail'}"}
+    if result.perf_us is not None:
+        figures["time per grid run"] = f"{result.perf_us:.2f} us"
+    for i, err in sorted(result.max_errors.items()):
+        if i in result.verdicts:
+            tol, ok = result.verdicts[i]
+            figures[f"argument {i}"] = (
+                f"max abs error {err:.3g} (rtol {tol.rtol:g}, atol {tol.atol:g}: {'ok' if ok else 'FAIL'})"
+            )
+    est = result.hexagon_estimate
+    if est:
+        figures["Hexagon packets per grid run (cycle model)"] = f"{est['packets_per_grid_run']:,.0f}"
+    return figures
+
+
+def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
     from hexopt.lowering import lower
 
     def say(line: str) -> None:
@@ -347,7 +393,12 @@ def run_bench(req: BenchRequest, log: Any = None) -> BenchResult:
         work = Path(req.keep) if req.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         target_pipeline = req.pipeline or req.target
-        llvm = text if lowered else lower(text, target_pipeline, req.sets, source_name=req.input).text
+        if lowered:
+            llvm = text
+        elif build is not None:
+            llvm = build(text)
+        else:
+            llvm = lower(text, target_pipeline, req.sets, source_name=req.input).text
         if req.keep:
             (work / "kernel.llvm.mlir").write_text(llvm)
         if req.check != "none" and not refs and kernel is None:
