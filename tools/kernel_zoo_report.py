@@ -5,6 +5,7 @@ its static HVX figures, the cycle model's estimate, and its numerics on the host
     python tools/kernel_zoo_report.py --numerics           # + hexopt bench --target host and hexagon
     python tools/kernel_zoo_report.py --json out.json      # also the raw figures
     python tools/kernel_zoo_report.py softmax_f16 sum      # only these kernels
+    python tools/kernel_zoo_report.py --numerics-from out.json   # static figures again, numerics of a saved run
 
 The kernels are the stored Linalg of test/mlir/zoo/ (tools/gen_kernel_zoo.py regenerates it) and their runs
 (grid, scalar arguments) from test/mlir/zoo/zoo.json. Every figure comes from the CLI a user has:
@@ -13,7 +14,8 @@ The kernels are the stored Linalg of test/mlir/zoo/ (tools/gen_kernel_zoo.py reg
 - scalar float: scalar `sf*` arithmetic instructions (sfmpy, sfadd, sffma, sfrecipa, ...): scalarized vector
   math shows up here (the counts include the scalar ops a kernel really has, e.g. a row's final sum);
 - libm / conversion calls: calls to libm functions and to `__extendhfsf2`/`__truncsfhf2`/`__truncdfhf2`;
-- packets: `hexopt analyze --grid G` (cycle model: packets of one grid run, all programs);
+- packets: `hexopt analyze --grid G` (cycle model: packets of one grid run, all programs), the busiest thread's
+  packets with 4 HVX contexts, and the ratio of the estimate to the HVX roofline (docs/cycle-model.md);
 - max error: `hexopt bench --target host|hexagon` (against the baseline pipeline, or the seed's numpy
   reference for flash attention); qemu runs the HVX-float-off build.
 Prints the Markdown table of the README's kernel zoo section.
@@ -125,6 +127,8 @@ def static(name: str, spec: dict[str, Any], work: Path, sets: list[str]) -> dict
     if an.returncode == 0:
         est = json.loads(an.stdout)
         out["packets"] = est.get("packets_per_grid_run")
+        out["packets_per_thread"] = est.get("packets_per_thread")  # busiest of `threads` HVX contexts (4)
+        out["roofline_ratio"] = (est.get("roofline") or {}).get("ratio")
     else:
         out["packets"] = None
         out["analyze_error"] = an.stderr.strip().splitlines()[0] if an.stderr.strip() else "failed"
@@ -173,23 +177,26 @@ def _err(r: dict[str, Any] | None) -> str:
 def table(results: dict[str, dict[str, Any]], zoo: dict[str, dict[str, Any]]) -> str:
     rows = [
         "| kernel | kind | dtype | lowers | HVX instructions (v73) | scalar float | libm / conversion calls "
-        "| packets (cycle model) | max error host | max error qemu |",
-        "| --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |",
+        "| packets per grid run (cycle model) | busiest thread, 4 HVX contexts | x HVX roofline "
+        "| max error host | max error qemu |",
+        "| --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, r in results.items():
         s = r["static"]
         if not s.get("lowers") and "hvx" not in s:
             rows.append(
                 f"| {name} | {zoo[name]['kind']} | {zoo[name]['dtype']} | no: {s.get('error', '')} "
-                "| - | - | - | - | - | - |"
+                "| - | - | - | - | - | - | - | - |"
             )
             continue
         calls = _calls({**s["libm_calls"], **s["conversion_calls"]})
         packets = f"{s['packets']:,.0f}" if s.get("packets") is not None else "-"
+        per_thread = f"{s['packets_per_thread']:,.0f}" if s.get("packets_per_thread") is not None else "-"
+        ratio = f"{s['roofline_ratio']:.1f}" if s.get("roofline_ratio") else "-"
         rows.append(
             f"| {name} | {zoo[name]['kind']} | {zoo[name]['dtype']} | {'yes' if s['lowers'] else 'no'} "
-            f"| {s['hvx']} | {s['scalar_float']} | {calls} | {packets} | {_err(r.get('host'))} "
-            f"| {_err(r.get('hexagon'))} |"
+            f"| {s['hvx']} | {s['scalar_float']} | {calls} | {packets} | {per_thread} | {ratio} "
+            f"| {_err(r.get('host'))} | {_err(r.get('hexagon'))} |"
         )
     return "\n".join(rows)
 
@@ -208,6 +215,9 @@ def main() -> None:
         help="a pipeline option for every run (e.g. multi-threading=false)",
     )
     parser.add_argument("--json", metavar="FILE", help="write the raw figures here")
+    parser.add_argument(
+        "--numerics-from", metavar="FILE", help="take the host/qemu results of an earlier --json run instead of running"
+    )
     args = parser.parse_args()
     zoo = load_zoo()
     names = args.names or list(zoo)
@@ -216,7 +226,10 @@ def main() -> None:
         for name in names:
             spec = zoo[name]
             r: dict[str, Any] = {"static": static(name, spec, Path(tmp), args.sets)}
-            if args.numerics:
+            if args.numerics_from:
+                earlier = json.loads(Path(args.numerics_from).read_text()).get(name, {})
+                r.update({t: earlier[t] for t in ("host", "hexagon") if t in earlier})
+            elif args.numerics:
                 for target in ["host"] + ([] if args.host_only else ["hexagon"]):
                     r[target] = numerics(name, spec, target, args.sets)
             results[name] = r
