@@ -289,6 +289,119 @@ def bench_figures(result: BenchResult, target: str) -> dict[str, str]:
     return figures
 
 
+@dataclass
+class _Setup:
+    """What a bench run works on: the kernel's arguments, which of them it writes, how each is checked."""
+
+    entry: str | None
+    name: str
+    grid: tuple[int, ...]
+    args: list[Any]
+    outputs: list[int]
+    tolerances: dict[int, Tolerance]
+    refs: dict[int, np.ndarray] = field(default_factory=dict)
+    kernel: Kernel | None = None
+    problem: Any = None
+
+
+def _known_kernel_setup(req: BenchRequest, kernel: Kernel, entry: str | None, n_params: int, rng: Any) -> _Setup:
+    """A kernel of hexopt/kernels: its inputs, grid, outputs and tolerance."""
+    problem = kernel.problem(req.params)
+    args = kernel.inputs(problem, rng)
+    if len(args) != n_params:
+        raise RunError(
+            f"@{entry} takes {n_params} arguments, kernel '{kernel.name}' gives {len(args)}: "
+            f"is the input the '{kernel.name}' kernel?"
+        )
+    outputs = list(kernel.outputs)
+    grid = tuple(req.grid or kernel.grid(problem))
+    tolerances = {i: kernel.tolerance for i in outputs}
+    return _Setup(entry, kernel.entry, grid, args, outputs, tolerances, kernel=kernel, problem=problem)
+
+
+def _generic_setup(
+    req: BenchRequest, text: str, lowered: bool, entry: str | None, params: list[dict[str, str]], rng: Any
+) -> _Setup:
+    """Any other kernel: scalars from --arg, arrays sized by the extent analysis (or --arg/--input), the
+    arrays it writes are its outputs."""
+    if req.params:
+        raise UsageError("--param needs a known kernel (--kernel NAME); use --arg for other kernels")
+    grid = tuple(req.grid or (1,))
+    setup = _Setup(entry, entry or "kernel", grid, [], [], {})
+    scalars: dict[int, int | float] = {}
+    for i, p in enumerate(params):
+        if p["kind"] == "scalar":
+            if i not in req.args:
+                raise UsageError(
+                    f"argument {i} of @{entry} is a scalar {p['type']}: give its value with --arg {i}=VALUE"
+                )
+            scalars[i] = _scalar_value(req.args[i], p["type"], i)
+    accesses = {} if lowered else {a["index"]: a for a in _signature(text, req.input, grid, scalars, entry)["args"]}
+    for i, p in enumerate(params):
+        if p["kind"] == "scalar":
+            setup.args.append(scalars[i])
+            continue
+        access = accesses.get(i)
+        dtype = p["type"] if p["type"] in _DTYPES else "f32"
+        if i in req.inputs:
+            arr = _load_npy(req.inputs[i], f"--input {i}")
+        else:
+            if i in req.args:
+                shape, dtype = _array_spec(req.args[i], dtype)
+            elif access and not access["unknown"] and access["hi"] is not None:
+                shape = (int(access["hi"]),)
+            else:
+                why = access["unknown"] if access and access["unknown"] else "the input is lowered"
+                raise UsageError(f"cannot tell the size of argument {i} ({why}): give it with --arg {i}=SHAPExDTYPE")
+            written = bool(access and access["written"]) or lowered
+            only_written = written and not (access and access["read"])
+            arr = np.zeros(shape, _DTYPES[dtype]) if only_written else _random(shape, dtype, rng)
+        setup.args.append(np.ascontiguousarray(arr))
+        if (access and access["written"]) or (lowered and i not in req.inputs):
+            setup.outputs.append(i)
+            setup.tolerances[i] = tolerance_for(setup.args[i].dtype)
+    return setup
+
+
+def _apply_user_checks(req: BenchRequest, setup: _Setup) -> None:
+    """--reference and --tolerance: each names an output of the right size (usage errors before any run)."""
+    for i, path in req.references.items():
+        ref = _load_npy(path, f"--reference {i}")
+        if i not in setup.outputs:
+            raise UsageError(f"--reference {i}={path}: argument {i} is not an output the kernel writes")
+        have = np.asarray(setup.args[i])
+        if ref.size != have.size:
+            raise UsageError(
+                f"--reference {i}={path}: {ref.size} elements {ref.shape}, "
+                f"but argument {i} has {have.size} {have.shape}"
+            )
+        setup.refs[i] = ref
+    for i in req.tolerances:
+        if i >= 0 and i not in setup.outputs:
+            raise UsageError(f"--tolerance {i}=...: argument {i} is not an output the kernel writes")
+    for i in setup.outputs:
+        given = req.tolerances.get(i, req.tolerances.get(-1))
+        if given is not None:
+            setup.tolerances[i] = given
+
+
+def _compare(
+    setup: _Setup, refs: dict[int, np.ndarray], got: dict[int, np.ndarray]
+) -> tuple[dict[int, float], dict[int, tuple[Tolerance, bool]]]:
+    """Max abs error and verdict of each output that has a reference (NaN/inf in a float output fails)."""
+    errors, verdicts = {}, {}
+    for i in setup.outputs:
+        if i not in refs:
+            continue
+        want = np.asarray(refs[i]).reshape(got[i].shape)
+        have = got[i].astype(np.float64) if got[i].dtype.kind in "fc" else got[i]
+        errors[i] = float(np.max(np.abs(have - want))) if have.size else 0.0
+        tolerance = setup.tolerances.get(i, Tolerance(1e-5, 1e-8))
+        finite = bool(np.isfinite(have).all()) if have.dtype.kind == "f" else True
+        verdicts[i] = (tolerance, tolerance.check(got[i], want) and finite)
+    return errors, verdicts
+
+
 def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
     from hexopt.lowering import lower
 
@@ -299,106 +412,39 @@ def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
     text = Path(req.input).read_text()
     lowered = is_lowered(text)
     notes: list[str] = []
-    entry = None
     params: list[dict[str, str]]
     if lowered:
         sig = abi.parse_signature(text)
-        entry = sig.name
+        entry: str | None = sig.name
         params = [{"kind": p.kind, "type": "f32" if p.kind == "memref" else p.type} for p in sig.params]
     else:
         info = _signature(text, req.input, None, {}, None)
         entry, params = info["entry"], info["params"]
-    kernel: Kernel | None = get_kernel(req.kernel) if req.kernel else kernel_for_entry(entry or "")
+    kernel = get_kernel(req.kernel) if req.kernel else kernel_for_entry(entry or "")
     rng = np.random.default_rng(req.seed)
-    refs: dict[int, np.ndarray] = {}
     if kernel is not None:
-        problem = kernel.problem(req.params)
-        grid = req.grid or kernel.grid(problem)
-        args = kernel.inputs(problem, rng)
-        if len(args) != len(params):
-            raise RunError(
-                f"@{entry} takes {len(params)} arguments, kernel '{kernel.name}' gives {len(args)}: "
-                f"is the input the '{kernel.name}' kernel?"
-            )
-        outputs = list(kernel.outputs)
-        tolerances = {i: kernel.tolerance for i in outputs}
-        name = kernel.entry
+        setup = _known_kernel_setup(req, kernel, entry, len(params), rng)
     else:
-        if req.params:
-            raise UsageError("--param needs a known kernel (--kernel NAME); use --arg for other kernels")
-        grid = req.grid or (1,)
-        args, outputs, tolerances, name = [], [], {}, entry or "kernel"
-        scalars: dict[int, int | float] = {}
-        for i, p in enumerate(params):
-            if p["kind"] == "scalar":
-                if i not in req.args:
-                    raise UsageError(
-                        f"argument {i} of @{entry} is a scalar {p['type']}: give its value with --arg {i}=VALUE"
-                    )
-                scalars[i] = _scalar_value(req.args[i], p["type"], i)
-        accesses = {} if lowered else {a["index"]: a for a in _signature(text, req.input, grid, scalars, entry)["args"]}
-        for i, p in enumerate(params):
-            if p["kind"] == "scalar":
-                args.append(scalars[i])
-                continue
-            dtype = p["type"] if p["type"] in _DTYPES else "f32"
-            if i in req.inputs:
-                arr = _load_npy(req.inputs[i], f"--input {i}")
-            else:
-                if i in req.args:
-                    shape, dtype = _array_spec(req.args[i], dtype)
-                elif i in accesses and not accesses[i]["unknown"] and accesses[i]["hi"] is not None:
-                    shape = (int(accesses[i]["hi"]),)
-                else:
-                    why = accesses[i]["unknown"] if i in accesses and accesses[i]["unknown"] else "the input is lowered"
-                    raise UsageError(
-                        f"cannot tell the size of argument {i} ({why}): give it with --arg {i}=SHAPExDTYPE"
-                    )
-                written = i in accesses and accesses[i]["written"] or lowered
-                arr = (
-                    np.zeros(shape, _DTYPES[dtype])
-                    if written and not (i in accesses and accesses[i]["read"])
-                    else _random(shape, dtype, rng)
-                )
-            args.append(np.ascontiguousarray(arr))
-            if (i in accesses and accesses[i]["written"]) or (lowered and i not in req.inputs):
-                outputs.append(i)
-                tolerances[i] = tolerance_for(args[i].dtype)
-    for i, path in req.references.items():
-        refs[i] = _load_npy(path, f"--reference {i}")
-    grid = tuple(grid)
-    for i, path in req.references.items():
-        if i not in outputs:
-            raise UsageError(f"--reference {i}={path}: argument {i} is not an output the kernel writes")
-        if np.asarray(refs[i]).size != np.asarray(args[i]).size:
-            raise UsageError(
-                f"--reference {i}={path}: {np.asarray(refs[i]).size} elements {np.asarray(refs[i]).shape}, but "
-                f"argument {i} has {np.asarray(args[i]).size} {np.asarray(args[i]).shape}"
-            )
-    for i in req.tolerances:
-        if i >= 0 and i not in outputs:
-            raise UsageError(f"--tolerance {i}=...: argument {i} is not an output the kernel writes")
-    for i in outputs:
-        given = req.tolerances.get(i, req.tolerances.get(-1))
-        if given is not None:
-            tolerances[i] = given
+        setup = _generic_setup(req, text, lowered, entry, params, rng)
+    _apply_user_checks(req, setup)
+    args, grid, outputs = setup.args, setup.grid, setup.outputs
     if not lowered:
         scalars = {i: a for i, a in enumerate(args) if not isinstance(a, np.ndarray)}
         _check_extents(_signature(text, req.input, grid, scalars, entry)["args"], args, grid, notes)
     inputs = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    refs = dict(setup.refs)
     if kernel is not None:
-        refs = {**kernel.reference(problem, inputs), **refs}  # --reference overrides the kernel's
+        refs = {**kernel.reference(setup.problem, inputs), **refs}  # --reference overrides the kernel's
     estimate = None
     with tempfile.TemporaryDirectory(prefix="hexopt-bench-") as tmp:
         work = Path(req.keep) if req.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        target_pipeline = req.pipeline or req.target
         if lowered:
             llvm = text
         elif build is not None:
             llvm = build(text)
         else:
-            llvm = lower(text, target_pipeline, req.sets, source_name=req.input).text
+            llvm = lower(text, req.pipeline or req.target, req.sets, source_name=req.input).text
         if req.keep:
             (work / "kernel.llvm.mlir").write_text(llvm)
         if req.check != "none" and not refs and kernel is None:
@@ -418,17 +464,7 @@ def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
         else:
             got, perf = _qemu_run(llvm, args, grid, outputs, req, work, say)
             estimate = _cycle_estimate(llvm, grid, req, say)
-    errors, passed, verdicts = {}, True, {}
-    for i in outputs:
-        if i not in refs:
-            continue
-        want = np.asarray(refs[i]).reshape(got[i].shape)
-        have = got[i].astype(np.float64) if got[i].dtype.kind in "fc" else got[i]
-        errors[i] = float(np.max(np.abs(have - want))) if have.size else 0.0
-        tolerance = tolerances.get(i, Tolerance(1e-5, 1e-8))
-        ok = tolerance.check(got[i], want) and bool(np.isfinite(have).all() if have.dtype.kind == "f" else True)
-        verdicts[i] = (tolerance, ok)
-        passed = passed and ok
+    errors, verdicts = _compare(setup, refs, got)
     if req.check != "none" and not errors:
         raise RunError(
             "nothing was checked: the kernel writes no argument the analysis could see "
@@ -436,7 +472,9 @@ def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
         )
     for n in notes:
         say(f"hexopt: note: {n}")
-    return BenchResult(name, passed, perf, errors, notes, estimate if req.target == "hexagon" else None, verdicts)
+    passed = all(ok for _, ok in verdicts.values())
+    hexagon = estimate if req.target == "hexagon" else None
+    return BenchResult(setup.name, passed, perf, errors, notes, hexagon, verdicts)
 
 
 def _cycle_estimate(llvm: str, grid: tuple[int, ...], req: BenchRequest, say: Any) -> dict[str, Any] | None:
