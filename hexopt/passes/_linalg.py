@@ -122,6 +122,19 @@ def dim_positions(amap: AnyMap) -> list[int] | None:
     return None if any(d is None for d in dims) else [d for d in dims if d is not None]
 
 
+def used_dims(amap: AnyMap) -> set[int]:
+    """Every loop dimension any result of `amap` reads, also inside compound expressions (d0 * 2 + d1)."""
+    found: set[int] = set()
+    stack = list(amap.results)
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ir.AffineDimExpr):
+            found.add(ir.AffineDimExpr(e).position)
+        elif isinstance(e, ir.AffineBinaryExpr):
+            stack += [e.lhs, e.rhs]
+    return found
+
+
 def compose(amap: AnyMap, inner: AnyMap) -> AnyMap:
     """amap ∘ inner: amap's dims replaced by inner's results."""
     return ir.AffineMap.get(inner.n_dims, inner.n_symbols, [e.compose(inner) for e in amap.results])

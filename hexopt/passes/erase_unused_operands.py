@@ -24,13 +24,20 @@ from .base import Pass
 
 
 def _unused_results(op: AnyOp) -> list[int]:
+    """Results with no use whose init the body does not read, as long as the maps left still read every loop
+    (a generic whose loop no map reads has no range for it: the bindings abort on it)."""
     n_in = L.num_inputs(op)
     block = L.body(op)
-    return [
-        k
-        for k, r in enumerate(op.results)
-        if not any(True for _ in r.uses) and not any(True for _ in block.arguments[n_in + k].uses)
-    ]
+    maps = L.indexing_maps(op)
+    n_loops = len(L.iterator_kinds(op))
+    drop: list[int] = []
+    for k, r in enumerate(op.results):
+        if any(True for _ in r.uses) or any(True for _ in block.arguments[n_in + k].uses):
+            continue
+        kept = [m for i, m in enumerate(maps) if i - n_in not in drop and i - n_in != k]
+        if set().union(*(L.used_dims(m) for m in kept)) >= set(range(n_loops)):
+            drop.append(k)
+    return drop
 
 
 def drop_results(op: AnyOp, drop: list[int]) -> AnyOp:

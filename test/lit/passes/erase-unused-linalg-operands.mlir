@@ -48,3 +48,26 @@ func.func @unused_result(%x: tensor<64xf32>, %y: tensor<64xf32>) -> (tensor<64xf
   } -> (tensor<64xf32>, tensor<64xf32>)
   return %r#0, %t#0 : tensor<64xf32>, tensor<64xf32>
 }
+
+// An unused result whose map is the only one reading loop d0 stays: without it no map reads d0 and
+// the generic has no range for that loop (the bindings aborted on it; found by tools/corpus_check.py on
+// upstream's fusion-elementwise-ops test).
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @only_map_of_a_loop(
+// CHECK:         %{{.*}}:2 = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME:      outs(%{{.*}}, %{{.*}} : tensor<64xi64>, tensor<32xi32>)
+func.func @only_map_of_a_loop(%src: tensor<32xi32>) -> tensor<32xi32> {
+  %a = tensor.empty() : tensor<64xi64>
+  %b = tensor.empty() : tensor<32xi32>
+  %r:2 = linalg.generic {indexing_maps = [#row, #col], iterator_types = ["parallel", "parallel"]}
+      outs(%a, %b : tensor<64xi64>, tensor<32xi32>) {
+  ^bb0(%o: i64, %p: i32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %ii = arith.index_cast %i : index to i64
+    %x = tensor.extract %src[%j] : tensor<32xi32>
+    linalg.yield %ii, %x : i64, i32
+  } -> (tensor<64xi64>, tensor<32xi32>)
+  return %r#1 : tensor<32xi32>
+}
