@@ -52,10 +52,25 @@ def triton_to_linalg(ttir_text: str, source_name: str) -> str:
 
 
 def lower(text: str, pipeline: str, sets: dict[str, str], source_name: str) -> str:
-    """Linalg (or TTIR) -> LLVM-dialect MLIR with a YAML pipeline (a shipped name or a path)."""
-    from hexopt.lowering import lower as lower_guarded
+    """Linalg (or TTIR) -> LLVM-dialect MLIR with a YAML pipeline (a shipped name or a path).
 
-    return lower_guarded(text, pipeline, dict(sets), source_name=source_name, allow_unregistered=True).text
+    With $HEXOPT_REPORT set, the compile writes the pipeline report there; `{name}` in it becomes the
+    kernel's name, so that each kernel of a test run gets its own file."""
+    from hexopt.lowering import lower as lower_guarded
+    from hexopt.report import report_path, report_run
+
+    path = report_path(None)
+    if path is None:
+        return lower_guarded(text, pipeline, dict(sets), source_name=source_name, allow_unregistered=True).text
+    from hexopt.pipeline import load_pipeline
+
+    kernel = source_name.rsplit(".", 2)[0] if source_name.endswith(".mlir") else source_name
+    path = path.replace("{name}", kernel)
+    p = load_pipeline(pipeline, dict(sets))
+    with report_run(path, specs=p.passes, input_name=source_name, pipeline_name=p.name, input_text=text) as rep:
+        return lower_guarded(
+            text, p.passes, source_name=source_name, allow_unregistered=True, dump_dir=rep.dump_dir
+        ).text
 
 
 def hexagon_executable(llvm_text: str, arch: str | None = None) -> bytes:

@@ -67,6 +67,22 @@ def test_pipeline_and_sets_reach_the_lowering(host, tmp_path, monkeypatch):
     assert torch.allclose(y, torch.softmax(x, dim=1))
 
 
+def test_report_of_each_compile_from_the_environment(host, tmp_path, monkeypatch):
+    """HEXOPT_REPORT asks the driver for the pipeline report of every kernel it compiles; `{name}` becomes
+    the kernel's name. A kernel found in Triton's cache is not compiled, so it writes none."""
+    from triton import knobs
+
+    monkeypatch.setattr(knobs.cache, "dir", str(tmp_path / "cache"))
+    monkeypatch.setenv("HEXOPT_REPORT", str(tmp_path / "{name}.html"))
+    a, b, c = torch.rand(1024), torch.rand(1024), torch.empty(1024)
+    K.vadd_kernel.device_caches.clear()
+    K.vadd_kernel[(1,)](a, b, c, BLOCK=1024)
+    assert torch.allclose(c, a + b)
+    report = (tmp_path / "vadd_kernel.html").read_text()
+    assert '"input":"vadd_kernel.linalg.mlir"' in report and "convert-triton-to-linalg" in report
+    assert '"failure":null' in report
+
+
 def test_unimplemented_options_are_reported_once(host, capfd):
     from hexopt.triton import options
 
