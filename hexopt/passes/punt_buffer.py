@@ -146,7 +146,7 @@ class PuntBuffer(Pass):
                 return False
         if copy is None or copy.operation.block != to_tensor.operation.block:
             return False
-        if not _precedes(copy, to_tensor):
+        if not copy.operation.is_before_in_block(to_tensor.operation):
             return False
         source = copy.operands[0]
         bases = _base_arguments(source)

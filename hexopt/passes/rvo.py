@@ -96,7 +96,7 @@ def _make_available(value: AnyValue, anchor: AnyOp) -> bool:
     op = owner.operation
     if op.block != block:
         return _encloses(op.block, anchor)
-    if _before(op, anchor):
+    if op.is_before_in_block(anchor.operation):
         return True
     if not op.name.startswith(_MOVABLE) or op.regions:
         return False
@@ -104,15 +104,6 @@ def _make_available(value: AnyValue, anchor: AnyOp) -> bool:
         return False
     op.move_before(anchor.operation)
     return True
-
-
-def _before(a: AnyOp, b: AnyOp) -> bool:
-    for op in a.operation.block.operations:
-        if op.operation == a.operation:
-            return True
-        if op.operation == b.operation:
-            return False
-    return False
 
 
 def _encloses(block: AnyOp, op: AnyOp) -> bool:

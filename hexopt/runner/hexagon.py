@@ -97,12 +97,8 @@ def _cached_object(source: Path, arch: str, defines: Sequence[str] = (), flags: 
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.tmp.o")
         run_tool(
-            zig_cc()
+            _zig_hexagon_cc(arch)
             + [
-                "-target",
-                "hexagon-linux-musl",
-                f"-mcpu={zig_mcpu(arch)}",
-                "-O2",
                 "-std=c11",
                 "-D_GNU_SOURCE",
                 *[f"-D{d}" for d in defines],
@@ -119,6 +115,11 @@ def _cached_object(source: Path, arch: str, defines: Sequence[str] = (), flags: 
         )
         os.replace(tmp, out)
     return out
+
+
+def _zig_hexagon_cc(arch: str) -> list[str]:
+    """zig cc for hexagon-linux-musl at -O2 on the CPU of `arch`."""
+    return zig_cc() + ["-target", "hexagon-linux-musl", f"-mcpu={zig_mcpu(arch)}", "-O2"]
 
 
 def runtime_object(arch: str = "v73", pic: bool = False) -> Path:
@@ -140,12 +141,8 @@ def build_executable(kernel_obj: str | Path, sig: abi.KernelSignature, out: str 
         stub.write_text(call_stub(sig))
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
         run_tool(
-            zig_cc()
+            _zig_hexagon_cc(arch)
             + [
-                "-target",
-                "hexagon-linux-musl",
-                f"-mcpu={zig_mcpu(arch)}",
-                "-O2",
                 "-static",
                 *[f"-D{d}" for d in defines],
                 "-I",

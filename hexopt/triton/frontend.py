@@ -14,33 +14,14 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from triton._C.libtriton import ir as tir
 from triton._C.libtriton import passes as tpasses
 
+from .options import HexoptOptions  # the options Triton's code generator reads are among them
+
 _MARK = "hexopt_generic_print"
-
-
-@dataclass(frozen=True)
-class CodegenOptions:
-    """What Triton's code generator reads from backend options (the rest is the driver's business)."""
-
-    num_warps: int = 1
-    num_ctas: int = 1
-    num_stages: int = 1
-    debug: bool = False
-    sanitize_overflow: bool = False
-    arch: str = "hexagon"
-    backend_name: str = "hexopt"
-    supported_fp8_dtypes: tuple = ()
-    deprecated_fp8_dot_operand_dtypes: tuple = ()
-    allowed_dot_input_precisions: tuple = ("ieee", "tf32", "tf32x3", "bf16x3", "bf16x6", "bf16")
-    default_dot_input_precision: str = "ieee"
-    max_num_imprecise_acc_default: int = 0
-    extern_libs: tuple = field(default=())
-    instrumentation_mode: str = ""
 
 
 def codegen_functions() -> dict[str, Any]:
@@ -113,6 +94,6 @@ def ttir(fn: Any, signature: dict[str, str], constexprs: dict[str, Any], attrs: 
     src = ASTSource(fn, sig, constexprs, attr_paths)
     context = tir.context()
     tir.load_dialects(context)
-    module = make_ir(src, GPUTarget("hexopt", "host", 1), CodegenOptions(), context)
+    module = make_ir(src, GPUTarget("hexopt", "host", 1), HexoptOptions(), context)
     run_ttir_passes(module)
     return generic_text(module)
