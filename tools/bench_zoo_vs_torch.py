@@ -439,7 +439,10 @@ def _us(us: float | None) -> str:
 
 
 def _ratio(r: float | None) -> str:
-    return "—" if r is None else f"**{r:.2f}x**" if r > 1 else f"{r:.2f}x"
+    if r is None:
+        return "—"
+    text = f"{r:.2f}x" if r >= 0.1 else f"{r:.3f}x"
+    return f"**{text}**" if r > 1 else text
 
 
 def markdown(report: dict[str, Any]) -> str:
