@@ -290,8 +290,11 @@ def bench_figures(result: BenchResult, target: str) -> dict[str, str]:
 
 
 @dataclass
-class _Setup:
-    """What a bench run works on: the kernel's arguments, which of them it writes, how each is checked."""
+class BenchSetup:
+    """What a bench run works on: the kernel's arguments, which of them it writes, how each is checked.
+
+    `prepare_bench(req)` makes one (the arguments of a run as `hexopt bench` would give them); `refs` then holds
+    the known kernel's and the user's references, `text` the input and `notes` what the extent check said."""
 
     entry: str | None
     name: str
@@ -302,9 +305,12 @@ class _Setup:
     refs: dict[int, np.ndarray] = field(default_factory=dict)
     kernel: Kernel | None = None
     problem: Any = None
+    text: str = ""
+    lowered: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
-def _known_kernel_setup(req: BenchRequest, kernel: Kernel, entry: str | None, n_params: int, rng: Any) -> _Setup:
+def _known_kernel_setup(req: BenchRequest, kernel: Kernel, entry: str | None, n_params: int, rng: Any) -> BenchSetup:
     """A kernel of hexopt/kernels: its inputs, grid, outputs and tolerance."""
     problem = kernel.problem(req.params)
     args = kernel.inputs(problem, rng)
@@ -316,18 +322,18 @@ def _known_kernel_setup(req: BenchRequest, kernel: Kernel, entry: str | None, n_
     outputs = list(kernel.outputs)
     grid = tuple(req.grid or kernel.grid(problem))
     tolerances = {i: kernel.tolerance for i in outputs}
-    return _Setup(entry, kernel.entry, grid, args, outputs, tolerances, kernel=kernel, problem=problem)
+    return BenchSetup(entry, kernel.entry, grid, args, outputs, tolerances, kernel=kernel, problem=problem)
 
 
 def _generic_setup(
     req: BenchRequest, text: str, lowered: bool, entry: str | None, params: list[dict[str, str]], rng: Any
-) -> _Setup:
+) -> BenchSetup:
     """Any other kernel: scalars from --arg, arrays sized by the extent analysis (or --arg/--input), the
     arrays it writes are its outputs."""
     if req.params:
         raise UsageError("--param needs a known kernel (--kernel NAME); use --arg for other kernels")
     grid = tuple(req.grid or (1,))
-    setup = _Setup(entry, entry or "kernel", grid, [], [], {})
+    setup = BenchSetup(entry, entry or "kernel", grid, [], [], {})
     scalars: dict[int, int | float] = {}
     for i, p in enumerate(params):
         if p["kind"] == "scalar":
@@ -363,7 +369,7 @@ def _generic_setup(
     return setup
 
 
-def _apply_user_checks(req: BenchRequest, setup: _Setup) -> None:
+def _apply_user_checks(req: BenchRequest, setup: BenchSetup) -> None:
     """--reference and --tolerance: each names an output of the right size (usage errors before any run)."""
     for i, path in req.references.items():
         ref = _load_npy(path, f"--reference {i}")
@@ -386,7 +392,7 @@ def _apply_user_checks(req: BenchRequest, setup: _Setup) -> None:
 
 
 def _compare(
-    setup: _Setup, refs: dict[int, np.ndarray], got: dict[int, np.ndarray]
+    setup: BenchSetup, refs: dict[int, np.ndarray], got: dict[int, np.ndarray]
 ) -> tuple[dict[int, float], dict[int, tuple[Tolerance, bool]]]:
     """Max abs error and verdict of each output that has a reference (NaN/inf in a float output fails)."""
     errors, verdicts = {}, {}
@@ -402,16 +408,12 @@ def _compare(
     return errors, verdicts
 
 
-def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
-    from hexopt.lowering import lower
-
-    def say(line: str) -> None:
-        if log:
-            log(line)
-
+def prepare_bench(req: BenchRequest) -> BenchSetup:
+    """The arguments, grid, outputs, tolerances and references of the run `req` describes, as `hexopt bench`
+    sets them up: a known kernel's inputs, else arrays sized by the extent analysis (random, seeded by
+    `req.seed`), scalars from `req.args`; the extents are checked against the buffers. Nothing is run."""
     text = Path(req.input).read_text()
     lowered = is_lowered(text)
-    notes: list[str] = []
     params: list[dict[str, str]]
     if lowered:
         sig = abi.parse_signature(text)
@@ -426,15 +428,31 @@ def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
         setup = _known_kernel_setup(req, kernel, entry, len(params), rng)
     else:
         setup = _generic_setup(req, text, lowered, entry, params, rng)
+    setup.text, setup.lowered = text, lowered
     _apply_user_checks(req, setup)
-    args, grid, outputs = setup.args, setup.grid, setup.outputs
     if not lowered:
-        scalars = {i: a for i, a in enumerate(args) if not isinstance(a, np.ndarray)}
-        _check_extents(_signature(text, req.input, grid, scalars, entry)["args"], args, grid, notes)
+        scalars = {i: a for i, a in enumerate(setup.args) if not isinstance(a, np.ndarray)}
+        _check_extents(
+            _signature(text, req.input, setup.grid, scalars, entry)["args"], setup.args, setup.grid, setup.notes
+        )
+    if kernel is not None:
+        inputs = [a.copy() if isinstance(a, np.ndarray) else a for a in setup.args]
+        setup.refs = {**kernel.reference(setup.problem, inputs), **setup.refs}  # --reference overrides the kernel's
+    return setup
+
+
+def _run_bench(req: BenchRequest, log: Any, build: Any) -> BenchResult:
+    from hexopt.lowering import lower
+
+    def say(line: str) -> None:
+        if log:
+            log(line)
+
+    setup = prepare_bench(req)
+    text, lowered, notes, kernel, entry = setup.text, setup.lowered, setup.notes, setup.kernel, setup.entry
+    args, grid, outputs = setup.args, setup.grid, setup.outputs
     inputs = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     refs = dict(setup.refs)
-    if kernel is not None:
-        refs = {**kernel.reference(setup.problem, inputs), **refs}  # --reference overrides the kernel's
     estimate = None
     with tempfile.TemporaryDirectory(prefix="hexopt-bench-") as tmp:
         work = Path(req.keep) if req.keep else Path(tmp)
