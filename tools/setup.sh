@@ -12,6 +12,7 @@ command -v qemu-hexagon >/dev/null 2>&1 || need_apt+=(qemu-user)
 command -v ld.lld-22 >/dev/null 2>&1 || command -v ld.lld >/dev/null 2>&1 || need_apt+=(lld-22)
 command -v llvm-objdump-22 >/dev/null 2>&1 || need_apt+=(llvm-22)  # the pip llvm-objdump has no Hexagon
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)  # headless tests of the HTML report
+command -v cc >/dev/null 2>&1 || need_apt+=(gcc)  # hexopt's async runtime for the host JIT (else upstream's is used)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: apt-get install ${need_apt[*]}" >&2
