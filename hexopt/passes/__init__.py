@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "set-target": "hexopt.passes.target:SetTarget",
     "schedule-matmul-for-hvx": "hexopt.passes.schedule_matmul:ScheduleMatmulForHvx",
     "hexagon-fusion": "hexopt.passes.fusion:HexagonFusion",
+    "hypot-reductions": "hexopt.passes.hypot_reductions:HypotReductions",
     "split-reduce-generic": "hexopt.passes.split_reduce:SplitReduceGeneric",
     "form-virtual-threads": "hexopt.passes.virtual_threads:FormVirtualThreads",
     "form-row-threads": "hexopt.passes.row_threads:FormRowThreads",

@@ -7,7 +7,9 @@ an ``ir.Operation`` or an OpView (``AnyOp``). Importing this module loads no MLI
 
 from __future__ import annotations
 
-from hexopt.ir import AnyAttr, AnyMap, AnyOp, AnyValue, ir, ops_named, walk_ops
+from collections.abc import Callable
+
+from hexopt.ir import AnyAttr, AnyMap, AnyOp, AnyValue, ir, linalg, ops_named, tensor, walk_ops
 
 PARALLEL = "parallel"
 REDUCTION = "reduction"
@@ -242,3 +244,24 @@ def reduction_combiner(op: AnyOp) -> AnyOp | None:
     if any(use.owner != comb for use in acc.uses):
         return None
     return comb
+
+
+def parallel_iterators(n: int) -> AnyAttr:
+    return ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{PARALLEL}>")] * n)
+
+
+def elementwise(value: AnyValue, where: AnyOp, body: Callable[[AnyValue], AnyValue]) -> AnyValue:
+    """A new tensor generic before `where` mapping each element x of `value` to body(x) (identity maps, a
+    tensor.empty init of the same type); body builds its ops at the insertion point it is called at."""
+    t = value.type
+    rank = len(t.shape)
+    with ir.InsertionPoint(where), where.location:
+        init = tensor.EmptyOp(list(t.shape), t.element_type)
+        identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(rank))
+        op = linalg.GenericOp(
+            [t], [value], [init.result], ir.ArrayAttr.get([identity, identity]), parallel_iterators(rank)
+        )
+        block = op.regions[0].blocks.append(t.element_type, t.element_type)
+    with ir.InsertionPoint(block), where.location:
+        linalg.YieldOp([body(block.arguments[0])])
+    return op.results[0]

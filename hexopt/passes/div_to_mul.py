@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from hexopt.ir import AnyOp, AnyValue, arith, ir, linalg, tensor
+from hexopt.ir import AnyOp, AnyValue, arith, ir, linalg
 
 from . import _linalg as L
 from .base import Pass, option
@@ -67,24 +67,14 @@ def _one(func: AnyOp, element_type: AnyValue) -> AnyValue:
         return arith.ConstantOp(element_type, ir.FloatAttr.get(element_type, 1.0)).result
 
 
-def _parallel(n: int) -> AnyValue:
-    return ir.ArrayAttr.get([ir.Attribute.parse("#linalg.iterator_type<parallel>")] * n)
-
-
 def _reciprocal_generic(func: AnyOp, value: AnyValue, where: AnyOp, flags: AnyValue | None) -> AnyValue:
     """A new generic before `where` computing 1 / value elementwise (identity maps)."""
-    t = value.type
-    rank = len(t.shape)
-    one = _one(func, t.element_type)
-    with ir.InsertionPoint(where), where.location:
-        init = tensor.EmptyOp(list(t.shape), t.element_type)
-        identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(rank))
-        op = linalg.GenericOp([t], [value], [init.result], ir.ArrayAttr.get([identity, identity]), _parallel(rank))
-        block = op.regions[0].blocks.append(t.element_type, t.element_type)
-    with ir.InsertionPoint(block), where.location:
-        div = arith.DivFOp(one, block.arguments[0], fastmath=flags) if flags else arith.DivFOp(one, block.arguments[0])
-        linalg.YieldOp([div.result])
-    return op.results[0]
+    one = _one(func, value.type.element_type)
+
+    def reciprocal(x: AnyValue) -> AnyValue:
+        return (arith.DivFOp(one, x, fastmath=flags) if flags else arith.DivFOp(one, x)).result
+
+    return L.elementwise(value, where, reciprocal)
 
 
 @dataclass(frozen=True)
