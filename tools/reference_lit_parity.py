@@ -35,6 +35,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from hexopt.textsplit import split_stripped
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -213,19 +215,7 @@ def run_lines(path: Path) -> list[str]:
 
 def _split_pipeline_text(text: str) -> list[tuple[str, str]]:
     """`a,b{x=1},func.func(c,d)` -> [(name, options text)] flattened with the nesting kept as text."""
-    items, depth, cur = [], 0, ""
-    for ch in text:
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            depth -= 1
-        if ch == "," and depth == 0:
-            items.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        items.append(cur.strip())
+    items = split_stripped(text, brackets="(){}")
     return [
         (m.group(1), m.group(2) or "") for m in (re.match(r"^([\w.-]+)\s*(\{.*\}|\(.*\))?$", i) for i in items) if m
     ]

@@ -6,6 +6,7 @@ import re
 
 from hexopt.diagnostics import Diagnostic
 from hexopt.errors import PipelineError
+from hexopt.textsplit import split_top_level
 
 from .spec import Origin, PassSpec, parse_option_text, validate_specs
 
@@ -15,27 +16,7 @@ MAX_NESTING = 8
 
 def split_top(text: str, sep: str = ",") -> list[tuple[str, int]]:
     """Split on `sep` outside (), {}, [] and quotes; returns (piece, offset) pairs."""
-    pieces, depth, quote, start = [], 0, None, 0
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = None
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch in "({[":
-            depth += 1
-        elif ch in ")}]":
-            depth -= 1
-            if depth < 0:
-                raise ValueError(f"unbalanced '{ch}' at character {i + 1}")
-        elif ch == sep and depth == 0:
-            pieces.append((text[start:i], start))
-            start = i + 1
-    if quote or depth:
-        raise ValueError("unbalanced brackets or quotes")
-    pieces.append((text[start:], start))
-    return pieces
+    return split_top_level(text, sep, "(){}[]", quotes="\"'", strict=True)
 
 
 def _matching(text: str, start: int, open_: str, close: str) -> int:

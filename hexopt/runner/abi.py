@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from hexopt.errors import RunError
+from hexopt.textsplit import split_stripped
 
 #: Number of trailing i32 grid arguments (num_programs x/y/z, program_id x/y/z).
 GRID_ARGS = 6
@@ -64,22 +65,8 @@ _FUNC_RE = re.compile(r"^\s*llvm\.func\s+(?P<linkage>(?:\w+\s+)*)@(?P<name>[\w$.
 
 def _split_types(arg_text: str) -> list[str]:
     """`%arg0: i32 {attr}, %arg1: !llvm.ptr` -> ["i32", "ptr"] (attributes dropped)."""
-    pieces, depth, cur = [], 0, ""
-    for ch in arg_text:
-        if ch in "{<([":
-            depth += 1
-        elif ch in "}>)]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            pieces.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        pieces.append(cur)
     out = []
-    for t in pieces:
-        t = t.strip()
+    for t in split_stripped(arg_text):
         if t.startswith("%") and ":" in t:
             t = t.split(":", 1)[1].strip()
         t = re.sub(r"\{.*\}$", "", t).strip()

@@ -11,23 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from hexopt.ir import ir
+from hexopt.textsplit import split_stripped
 
 
 def _split_top(text: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        if ch in "<([{":
-            depth += 1
-        elif ch in ">)]}":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        parts.append(cur.strip())
-    return parts
+    return split_stripped(text)
 
 
 def pointee_text(t: Any) -> str | None:
