@@ -250,12 +250,13 @@ def parallel_iterators(n: int) -> AnyAttr:
     return ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{PARALLEL}>")] * n)
 
 
-def elementwise(value: AnyValue, where: AnyOp, body: Callable[[AnyValue], AnyValue]) -> AnyValue:
-    """A new tensor generic before `where` mapping each element x of `value` to body(x) (identity maps, a
-    tensor.empty init of the same type); body builds its ops at the insertion point it is called at."""
+def elementwise(value: AnyValue, where: AnyOp, body: Callable[[AnyValue], AnyValue], after: bool = False) -> AnyValue:
+    """A new tensor generic before (or `after`) `where` mapping each element x of `value` to body(x) (identity
+    maps, a tensor.empty init of the same type); body builds its ops at the insertion point it is called at."""
     t = value.type
     rank = len(t.shape)
-    with ir.InsertionPoint(where), where.location:
+    point = ir.InsertionPoint.after(where.operation) if after else ir.InsertionPoint(where)
+    with point, where.location:
         init = tensor.EmptyOp(list(t.shape), t.element_type)
         identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(rank))
         op = linalg.GenericOp(

@@ -88,19 +88,9 @@ def rewrite(op: AnyOp, m: _Match) -> None:
         return (math.SqrtOp(x, fastmath=flags) if flags else math.SqrtOp(x)).result
 
     users = [(use.owner, use.operand_number) for use in op.results[0].uses]
-    result = L.elementwise(op.results[0], _next_op(op), root)
+    result = L.elementwise(op.results[0], op, root, after=True)
     for owner, k in users:
         owner.operands[k] = result
-
-
-def _next_op(op: AnyOp) -> AnyOp:
-    """The op after `op` in its block (a generic is never a block's terminator)."""
-    found = False
-    for other in op.operation.block.operations:
-        if found:
-            return other.operation
-        found = other.operation == op.operation
-    raise AssertionError("a generic is never the last op of its block")
 
 
 @dataclass(frozen=True)
