@@ -115,3 +115,25 @@ def run_tool(argv: list[str], what: str, env: dict[str, str] | None = None, time
         err = (proc.stderr or proc.stdout).strip()
         raise BackendError(f"{what} failed (exit {proc.returncode}): {err}")
     return proc.stdout
+
+
+def cached_build(
+    stem: str, inputs: list[Path], argv: list[str], what: str, suffix: str = ".o", env: dict[str, str] | None = None
+) -> Path:
+    """Run the compile command `argv` (everything but `-o OUT`) once per content of `inputs` (the source and
+    the headers it includes) and command; the product is cached as runtime/<stem>-<key><suffix> under
+    cache_dir(), written through a temporary file so that a concurrent or interrupted build leaves none half
+    written."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in inputs:
+        digest.update(path.read_bytes())
+    digest.update(repr(argv).encode())
+    out = cache_dir() / "runtime" / f"{stem}-{digest.hexdigest()[:16]}{suffix}"
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        run_tool([*argv, "-o", str(tmp)], what, env=env)
+        os.replace(tmp, out)
+    return out

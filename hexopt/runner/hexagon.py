@@ -9,7 +9,6 @@ qemu 7.2 executes scalar float and integer HVX only: run builds translated with 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import signal
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from hexopt.errors import BackendError, RunError
-from hexopt.toolchain import cache_dir, qemu_hexagon, run_tool, zig_cc, zig_env
+from hexopt.toolchain import cached_build, qemu_hexagon, run_tool, zig_cc, zig_env
 
 from . import abi
 
@@ -86,35 +85,12 @@ def call_stub(sig: abi.KernelSignature) -> str:
 
 def _cached_object(source: Path, arch: str, defines: Sequence[str] = (), flags: Sequence[str] = ()) -> Path:
     """Compile a runtime C file for hexagon-linux-musl once per (content, arch, flags)."""
-    key = hashlib.sha256(
-        source.read_bytes()
-        + (RUNTIME_DIR / "harness.h").read_bytes()
-        + (RUNTIME_DIR / "async_runtime.h").read_bytes()
-        + repr((arch, tuple(defines), tuple(flags))).encode()
-    ).hexdigest()[:16]
-    out = cache_dir() / "runtime" / f"{source.stem}-{arch}-{key}.o"
-    if not out.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(f".{os.getpid()}.tmp.o")
-        run_tool(
-            _zig_hexagon_cc(arch)
-            + [
-                "-std=c11",
-                "-D_GNU_SOURCE",
-                *[f"-D{d}" for d in defines],
-                *flags,
-                "-I",
-                str(RUNTIME_DIR),
-                "-c",
-                str(source),
-                "-o",
-                str(tmp),
-            ],
-            f"compiling {source.name} for Hexagon",
-            env=zig_env(),
-        )
-        os.replace(tmp, out)
-    return out
+    argv = _zig_hexagon_cc(arch) + ["-std=c11", "-D_GNU_SOURCE", *[f"-D{d}" for d in defines], *flags]
+    argv += ["-I", str(RUNTIME_DIR), "-c", str(source)]
+    headers = [RUNTIME_DIR / "harness.h", RUNTIME_DIR / "async_runtime.h"]
+    return cached_build(
+        f"{source.stem}-{arch}", [source, *headers], argv, f"compiling {source.name} for Hexagon", env=zig_env()
+    )
 
 
 def _zig_hexagon_cc(arch: str) -> list[str]:

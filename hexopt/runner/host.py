@@ -65,30 +65,26 @@ def host_async_runtime() -> str | None:
     thread only waits, so on a 2-vCPU VM a program of four 80 us tasks often ran on one thread (the second
     worker woke after the first had run them all). This build (HX_CALLER_HELPS) lets the thread that awaits
     run queued tasks itself."""
-    import hashlib
     import shutil
+    from pathlib import Path
 
-    from hexopt.toolchain import cache_dir, run_tool
+    from hexopt.toolchain import cached_build
 
     if os.environ.get(ASYNC_RUNTIME_ENV) == "upstream":
         return None
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         return None
-    runtime = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runtime")
-    source = os.path.join(runtime, "async_runtime.c")
-    flags = ["-O2", "-fPIC", "-shared", "-pthread", "-DHX_CALLER_HELPS=1", "-I", runtime]
-    digest = hashlib.sha256()
-    for path in (source, os.path.join(runtime, "async_runtime.h")):
-        with open(path, "rb") as f:
-            digest.update(f.read())
-    digest.update(repr(flags).encode())
-    out = cache_dir() / "runtime" / f"libhexopt_async_runtime-host-{digest.hexdigest()[:16]}.so"
-    if not out.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        run_tool([cc, *flags, source, "-o", str(tmp)], "building hexopt's async runtime for the host JIT")
-        os.replace(tmp, out)
+    runtime = Path(__file__).resolve().parents[1] / "runtime"
+    source = runtime / "async_runtime.c"
+    argv = [cc, "-O2", "-fPIC", "-shared", "-pthread", "-DHX_CALLER_HELPS=1", "-I", str(runtime), str(source)]
+    out = cached_build(
+        "libhexopt_async_runtime-host",
+        [source, runtime / "async_runtime.h"],
+        argv,
+        "building hexopt's async runtime for the host JIT",
+        suffix=".so",
+    )
     return str(out)
 
 
