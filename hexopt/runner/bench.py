@@ -77,6 +77,13 @@ class BenchResult:
     #: the tolerance each checked output was held to, and whether it met it
     verdicts: dict[int, tuple[Tolerance, bool]] = field(default_factory=dict)
 
+    def verdict(self, i: int) -> str:
+        """` (rtol R, atol A: ok|FAIL)` for checked output `i`, else empty."""
+        if i not in self.verdicts:
+            return ""
+        tol, ok = self.verdicts[i]
+        return f" (rtol {tol.rtol:g}, atol {tol.atol:g}: {'ok' if ok else 'FAIL'})"
+
     @property
     def test_info(self) -> str:
         return abi.test_info(self.name, self.passed, self.perf_us)
@@ -279,10 +286,7 @@ def bench_figures(result: BenchResult, target: str) -> dict[str, str]:
         figures["time per grid run"] = f"{result.perf_us:.2f} us"
     for i, err in sorted(result.max_errors.items()):
         if i in result.verdicts:
-            tol, ok = result.verdicts[i]
-            figures[f"argument {i}"] = (
-                f"max abs error {err:.3g} (rtol {tol.rtol:g}, atol {tol.atol:g}: {'ok' if ok else 'FAIL'})"
-            )
+            figures[f"argument {i}"] = f"max abs error {err:.3g}{result.verdict(i)}"
     est = result.hexagon_estimate
     if est:
         figures["Hexagon packets per grid run (cycle model)"] = f"{est['packets_per_grid_run']:,.0f}"
@@ -544,10 +548,6 @@ def _qemu_run(
 
 def print_result(result: BenchResult) -> None:
     for i, err in sorted(result.max_errors.items()):
-        verdict = ""
-        if i in result.verdicts:
-            tol, ok = result.verdicts[i]
-            verdict = f" (rtol {tol.rtol:g}, atol {tol.atol:g}: {'ok' if ok else 'FAIL'})"
-        print(f"hexopt: argument {i}: max_abs_err={err:.3g}{verdict}", file=sys.stderr)
+        print(f"hexopt: argument {i}: max_abs_err={err:.3g}{result.verdict(i)}", file=sys.stderr)
     print(result.test_info)
     sys.stdout.flush()
